@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include <cstdlib>
+#include <functional>
+#include <stdexcept>
+
+#include "core/iso_time.h"
+
+namespace gpm {
+namespace {
+
+struct BadOption : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+long parse_int(const std::string& name, const std::string& v, long lo,
+               long hi) {
+  size_t used = 0;
+  long n = 0;
+  try {
+    n = std::stol(v, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v.size() || n < lo || n > hi) {
+    throw BadOption("invalid value '" + v + "' for " + name +
+                    ": expected an integer from " + std::to_string(lo) +
+                    " to " + std::to_string(hi));
+  }
+  return n;
+}
+
+bool parse_bool(const std::string& name, const std::string& v) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) {
+    return false;
+  }
+  throw BadOption("invalid value '" + v + "' for " + name +
+                  ": expected true or false");
+}
+
+struct Option {
+  const char* flag;  // without the leading "--"
+  const char* env;
+  bool takes_value;
+  std::function<void(Config&, const std::string&)> apply;
+};
+
+std::vector<Option> options() {
+  return {
+      {"host", "GPM_HOST", true,
+       [](Config& c, const std::string& v) {
+         if (v.empty()) throw BadOption("--host must not be empty");
+         c.host = v;
+       }},
+      {"port", "GPM_PORT", true,
+       [](Config& c, const std::string& v) {
+         c.port = static_cast<int>(parse_int("--port", v, 0, 65535));
+       }},
+      {"fixtures", "GPM_FIXTURES", true,
+       [](Config& c, const std::string& v) { c.fixtures = v; }},
+      {"clock", "GPM_CLOCK", true,
+       [](Config& c, const std::string& v) {
+         if (v == "system") {
+           c.clock = ClockMode::System;
+         } else if (v == "manual") {
+           c.clock = ClockMode::Manual;
+         } else {
+           throw BadOption("invalid value '" + v +
+                           "' for --clock: expected system or manual");
+         }
+       }},
+      {"clock-start", "GPM_CLOCK_START", true,
+       [](Config& c, const std::string& v) {
+         auto p = core::parse_iso_datetime(v);
+         if (!p) {
+           throw BadOption("invalid value '" + v +
+                           "' for --clock-start: expected an ISO 8601 "
+                           "instant such as 2026-01-01T00:00:00Z");
+         }
+         c.clock_start = core::to_time_point_utc(*p);
+       }},
+      {"auth", "GPM_AUTH", true,
+       [](Config& c, const std::string& v) {
+         if (v == "permissive") {
+           c.auth = AuthMode::Permissive;
+         } else if (v == "off") {
+           c.auth = AuthMode::Off;
+         } else {
+           throw BadOption("invalid value '" + v +
+                           "' for --auth: expected permissive or off");
+         }
+       }},
+      {"threads", "GPM_THREADS", true,
+       [](Config& c, const std::string& v) {
+         c.threads = static_cast<int>(parse_int("--threads", v, 1, 4096));
+       }},
+      {"keep-alive-timeout", "GPM_KEEP_ALIVE_TIMEOUT", true,
+       [](Config& c, const std::string& v) {
+         c.keep_alive_timeout_sec =
+             static_cast<int>(parse_int("--keep-alive-timeout", v, 1, 3600));
+       }},
+      {"auto-create-users", "GPM_AUTO_CREATE_USERS", false,
+       [](Config& c, const std::string& v) {
+         c.auto_create_users = parse_bool("--auto-create-users", v);
+       }},
+      {"me", "GPM_ME", true,
+       [](Config& c, const std::string& v) { c.me = v; }},
+      {"max-body-bytes", "GPM_MAX_BODY_BYTES", true,
+       [](Config& c, const std::string& v) {
+         c.max_body_bytes = static_cast<size_t>(
+             parse_int("--max-body-bytes", v, 1, 1L << 30));
+       }},
+      {"beta-extra-pairs", "GPM_BETA_EXTRA_PAIRS", false,
+       [](Config& c, const std::string& v) {
+         c.beta_extra_pairs = parse_bool("--beta-extra-pairs", v);
+       }},
+      {"zoneinfo-dir", "GPM_ZONEINFO_DIR", true,
+       [](Config& c, const std::string& v) { c.zoneinfo_dir = v; }},
+  };
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+std::string usage_text() {
+  return R"(Usage: graph-presence-mock [options]
+
+An offline, stateful emulator of the Microsoft Graph presence API.
+
+Options (each also read from the environment variable shown; flags win):
+  --host HOST               interface to bind (GPM_HOST) [127.0.0.1]
+  --port N                  TCP port, 0 = any free port (GPM_PORT) [8080]
+  --fixtures PATH           fixture document to load and reset to (GPM_FIXTURES)
+                            [none: no users]
+  --clock system|manual     real time, or a frozen clock moved through
+                            /_mock/clock (GPM_CLOCK) [system]
+  --clock-start INSTANT     start of the manual clock, e.g.
+                            2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
+  --auth permissive|off     permissive: any non-empty bearer token;
+                            off: no token needed (GPM_AUTH) [permissive]
+  --threads N               worker threads = connections served at once
+                            (GPM_THREADS) [64]
+  --keep-alive-timeout SEC  idle keep-alive connection lifetime
+                            (GPM_KEEP_ALIVE_TIMEOUT) [5]
+  --auto-create-users       create unknown GUID users on first touch instead
+                            of 404 (GPM_AUTO_CREATE_USERS=true) [off]
+  --me USER                 who /me is when the token has no oid (GPM_ME)
+                            [the fixtures' "me"]
+  --max-body-bytes N        largest request body; more is 413
+                            (GPM_MAX_BODY_BYTES) [1048576]
+  --beta-extra-pairs        also accept Busy/Busy, DoNotDisturb/DoNotDisturb,
+                            BeRightBack/BeRightBack, Offline/OffWork in
+                            setPresence (GPM_BETA_EXTRA_PAIRS=true) [off]
+  --zoneinfo-dir DIR        IANA time-zone files (GPM_ZONEINFO_DIR)
+                            [/usr/share/zoneinfo]
+  --help                    print this text and exit
+  --version                 print the version and exit
+)";
+}
+
+std::variant<Config, ExitRequest> parse_args(
+    const std::vector<std::string>& args, EnvLookup env) {
+  Config c;
+  const auto opts = options();
+  try {
+    for (const Option& o : opts) {
+      if (auto v = env(o.env)) o.apply(c, *v);
+    }
+    for (size_t i = 0; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a == "--help" || a == "-h") return ExitRequest{0, usage_text()};
+      if (a == "--version") {
+        return ExitRequest{0, std::string("graph-presence-mock ") +
+                                  GPM_VERSION + "\n"};
+      }
+      if (a.rfind("--", 0) != 0) {
+        throw BadOption("unexpected argument '" + a + "'");
+      }
+      std::string name = a.substr(2);
+      std::optional<std::string> value;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      const Option* found = nullptr;
+      for (const Option& o : opts) {
+        if (name == o.flag) found = &o;
+      }
+      if (found == nullptr) throw BadOption("unknown option '--" + name + "'");
+      if (found->takes_value && !value) {
+        if (i + 1 >= args.size()) {
+          throw BadOption("option '--" + name + "' needs a value");
+        }
+        value = args[++i];
+      }
+      found->apply(c, value.value_or("true"));
+    }
+  } catch (const BadOption& e) {
+    return ExitRequest{2, std::string("graph-presence-mock: ") + e.what() +
+                              "\nTry 'graph-presence-mock --help'.\n"};
+  }
+  return c;
+}
+
+}  // namespace gpm

@@ -1,0 +1,65 @@
+// Every server option in one struct, with its default, and the parser that
+// fills it from the command line and the environment (flags win over
+// GPM_* variables). Depends on core (time parsing). Thread-safe: pure.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/time.h"
+
+namespace gpm {
+
+enum class ClockMode { System, Manual };
+enum class AuthMode { Permissive, Off };
+
+struct Config {
+  // Interface to bind. 127.0.0.1 keeps the mock off the network.
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free one (printed on start).
+  int port = 8080;
+  // Fixture document loaded at start and restored by reset; empty: no users.
+  std::string fixtures;
+  // D20: `system` reads real time; `manual` freezes it until /_mock/clock.
+  ClockMode clock = ClockMode::System;
+  // Start instant of the manual clock; default: the real time of start.
+  std::optional<core::TimePoint> clock_start;
+  // `permissive`: any non-empty bearer token; `off`: no token needed.
+  AuthMode auth = AuthMode::Permissive;
+  // Worker threads. Each keep-alive connection holds one while open, so
+  // this is also the number of clients served at once.
+  int threads = 64;
+  // Seconds an idle keep-alive connection is kept.
+  int keep_alive_timeout_sec = 5;
+  // D9: unknown GUID users are created on first touch instead of 404.
+  bool auto_create_users = false;
+  // D25: who /me is when the token carries no `oid` (overrides fixtures).
+  std::string me;
+  // D19: largest request body in bytes; more is 413.
+  size_t max_body_bytes = 1024 * 1024;
+  // D11: also accept the four extra beta setPresence pairs (spec 9 B4).
+  bool beta_extra_pairs = false;
+  // Where IANA time-zone files are read from (status message expiry, D17).
+  std::string zoneinfo_dir = "/usr/share/zoneinfo";
+};
+
+// What parse_args decided instead of a Config: print `text` to stdout (exit
+// code 0: --help, --version) or stderr (exit code 2: a bad option).
+struct ExitRequest {
+  int code;
+  std::string text;
+};
+
+// `env` returns the value of an environment variable or nullopt.
+using EnvLookup = std::optional<std::string> (*)(const char* name);
+std::optional<std::string> process_env(const char* name);
+
+std::variant<Config, ExitRequest> parse_args(
+    const std::vector<std::string>& args, EnvLookup env = process_env);
+
+std::string usage_text();
+
+}  // namespace gpm

@@ -1,0 +1,290 @@
+#include "core/iso_time.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace gpm::core {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads up to `max_digits` digits at s[i]; fails on none or on more.
+std::optional<int64_t> read_number(std::string_view s, size_t& i,
+                                   size_t max_digits) {
+  size_t start = i;
+  int64_t v = 0;
+  while (i < s.size() && is_digit(s[i])) {
+    if (i - start == max_digits) return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+    ++i;
+  }
+  if (i == start) return std::nullopt;
+  return v;
+}
+
+// Reads ".ddd": returns nanoseconds; ignores digits past the ninth.
+std::optional<long> read_fraction(std::string_view s, size_t& i) {
+  if (i >= s.size() || (s[i] != '.' && s[i] != ',')) return 0L;
+  ++i;
+  size_t start = i;
+  long nanos = 0;
+  int n = 0;
+  while (i < s.size() && is_digit(s[i])) {
+    if (n < 9) {
+      nanos = nanos * 10 + (s[i] - '0');
+      ++n;
+    }
+    ++i;
+  }
+  if (i == start) return std::nullopt;
+  for (; n < 9; ++n) nanos *= 10;
+  return nanos;
+}
+
+char upper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+}  // namespace
+
+std::optional<Duration> parse_iso_duration(std::string_view s) {
+  // Nine digits per component keep every sum far from overflow.
+  constexpr size_t kMaxDigits = 9;
+  if (s.empty() || upper(s[0]) != 'P') return std::nullopt;
+  size_t i = 1;
+  nanoseconds total{0};
+  bool in_time = false;
+  bool any = false;
+  bool any_time = false;
+  // Order of the designators that may still come, to refuse "PT1M1H".
+  int last_rank = 0;
+  while (i < s.size()) {
+    if (upper(s[i]) == 'T') {
+      if (in_time) return std::nullopt;
+      in_time = true;
+      ++i;
+      continue;
+    }
+    auto n = read_number(s, i, kMaxDigits);
+    if (!n) return std::nullopt;
+    auto frac = read_fraction(s, i);
+    if (!frac || i >= s.size()) return std::nullopt;
+    char unit = upper(s[i++]);
+    int rank = 0;
+    nanoseconds unit_len{0};
+    if (!in_time) {
+      if (unit == 'W') {
+        rank = 1, unit_len = days(7);
+      } else if (unit == 'D') {
+        rank = 2, unit_len = days(1);
+      } else {
+        return std::nullopt;  // Y and M (months) have no fixed length
+      }
+    } else {
+      if (unit == 'H') {
+        rank = 3, unit_len = hours(1);
+      } else if (unit == 'M') {
+        rank = 4, unit_len = minutes(1);
+      } else if (unit == 'S') {
+        rank = 5, unit_len = seconds(1);
+      } else {
+        return std::nullopt;
+      }
+      any_time = true;
+    }
+    if (rank <= last_rank) return std::nullopt;
+    // Only the last component may carry a fraction.
+    if (*frac != 0 && i != s.size()) return std::nullopt;
+    last_rank = rank;
+    total += unit_len * *n;
+    total += nanoseconds(static_cast<int64_t>(
+        static_cast<long double>(*frac) * unit_len.count() / 1e9L));
+    any = true;
+  }
+  if (!any || (in_time && !any_time)) return std::nullopt;
+  return std::chrono::duration_cast<Duration>(total);
+}
+
+std::string format_iso_duration(Duration d) {
+  auto ns = std::chrono::duration_cast<nanoseconds>(d);
+  if (ns.count() == 0) return "PT0S";
+  std::string out = "P";
+  auto dd = std::chrono::duration_cast<days>(ns);
+  ns -= dd;
+  if (dd.count()) out += std::to_string(dd.count()) + "D";
+  auto hh = std::chrono::duration_cast<hours>(ns);
+  ns -= hh;
+  auto mm = std::chrono::duration_cast<minutes>(ns);
+  ns -= mm;
+  auto ss = std::chrono::duration_cast<seconds>(ns);
+  ns -= ss;
+  if (hh.count() || mm.count() || ss.count() || ns.count()) {
+    out += "T";
+    if (hh.count()) out += std::to_string(hh.count()) + "H";
+    if (mm.count()) out += std::to_string(mm.count()) + "M";
+    if (ss.count() || ns.count()) {
+      out += std::to_string(ss.count());
+      if (ns.count()) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, ".%09lld",
+                      static_cast<long long>(ns.count()));
+        std::string f = buf;
+        while (f.back() == '0') f.pop_back();
+        out += f;
+      }
+      out += "S";
+    }
+  }
+  return out;
+}
+
+std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
+  DateTimeParts p;
+  size_t i = 0;
+  auto expect = [&](char c) {
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  };
+  auto fixed = [&](size_t digits) -> std::optional<int64_t> {
+    size_t start = i;
+    auto v = read_number(s, i, digits);
+    if (!v || i - start != digits) return std::nullopt;
+    return v;
+  };
+  auto y = fixed(4);
+  if (!y || !expect('-')) return std::nullopt;
+  auto mo = fixed(2);
+  if (!mo || !expect('-')) return std::nullopt;
+  auto d = fixed(2);
+  if (!d) return std::nullopt;
+  if (!(expect('T') || expect('t') || expect(' '))) return std::nullopt;
+  auto h = fixed(2);
+  if (!h || !expect(':')) return std::nullopt;
+  auto mi = fixed(2);
+  if (!mi) return std::nullopt;
+  int64_t sec = 0;
+  long nanos = 0;
+  if (expect(':')) {
+    auto sv = fixed(2);
+    if (!sv) return std::nullopt;
+    sec = *sv;
+    auto f = read_fraction(s, i);
+    if (!f) return std::nullopt;
+    nanos = *f;
+  }
+  if (i < s.size()) {
+    if (s[i] == 'Z' || s[i] == 'z') {
+      ++i;
+      p.offset_minutes = 0;
+    } else if (s[i] == '+' || s[i] == '-') {
+      int sign = s[i] == '-' ? -1 : 1;
+      ++i;
+      auto oh = fixed(2);
+      if (!oh) return std::nullopt;
+      expect(':');
+      auto om = fixed(2);
+      if (!om || *oh > 23 || *om > 59) return std::nullopt;
+      p.offset_minutes = sign * static_cast<int>(*oh * 60 + *om);
+    }
+  }
+  if (i != s.size()) return std::nullopt;
+  using namespace std::chrono;
+  year_month_day ymd{year(static_cast<int>(*y)),
+                     month(static_cast<unsigned>(*mo)),
+                     day(static_cast<unsigned>(*d))};
+  if (!ymd.ok() || *y < 1 || *h > 23 || *mi > 59 || sec > 59) {
+    return std::nullopt;
+  }
+  p.year = static_cast<int>(*y);
+  p.month = static_cast<unsigned>(*mo);
+  p.day = static_cast<unsigned>(*d);
+  p.hour = static_cast<unsigned>(*h);
+  p.minute = static_cast<unsigned>(*mi);
+  p.second = static_cast<unsigned>(sec);
+  p.nanos = nanos;
+  return p;
+}
+
+TimePoint to_time_point_utc(const DateTimeParts& p) {
+  using namespace std::chrono;
+  sys_days day_point{year_month_day{year(p.year), month(p.month), day(p.day)}};
+  auto t = time_point_cast<nanoseconds>(day_point) + hours(p.hour) +
+           minutes(p.minute) + seconds(p.second) + nanoseconds(p.nanos) -
+           minutes(p.offset_minutes.value_or(0));
+  return time_point_cast<Duration>(t);
+}
+
+namespace {
+
+struct Civil {
+  int year;
+  unsigned month, day, hour, minute, second;
+  int64_t nanos;
+  unsigned weekday;  // 0 = Sunday
+};
+
+Civil to_civil(TimePoint t) {
+  using namespace std::chrono;
+  auto ns = time_point_cast<nanoseconds>(t);
+  auto dp = floor<days>(ns);
+  year_month_day ymd{dp};
+  hh_mm_ss<nanoseconds> tod{ns - dp};
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               static_cast<unsigned>(tod.hours().count()),
+               static_cast<unsigned>(tod.minutes().count()),
+               static_cast<unsigned>(tod.seconds().count()),
+               tod.subseconds().count(),
+               weekday{dp}.c_encoding()};
+}
+
+}  // namespace
+
+std::string format_iso_instant(TimePoint t, int fraction_digits) {
+  Civil c = to_civil(t);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u",
+                        c.year, c.month, c.day, c.hour, c.minute, c.second);
+  std::string out(buf, static_cast<size_t>(n));
+  if (fraction_digits > 0) {
+    if (fraction_digits > 9) fraction_digits = 9;
+    char frac[16];
+    std::snprintf(frac, sizeof frac, "%09lld", static_cast<long long>(c.nanos));
+    out += '.';
+    out.append(frac, static_cast<size_t>(fraction_digits));
+  }
+  out += 'Z';
+  return out;
+}
+
+std::string format_inner_error_date(TimePoint t) {
+  std::string s = format_iso_instant(t, 0);
+  s.pop_back();  // no zone designator, as Graph writes it (R6.1)
+  return s;
+}
+
+std::string format_http_date(TimePoint t) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed",
+                                          "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr",
+                                            "May", "Jun", "Jul", "Aug",
+                                            "Sep", "Oct", "Nov", "Dec"};
+  Civil c = to_civil(t);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02u:%02u:%02u GMT",
+                        kDays[c.weekday], c.day, kMonths[c.month - 1], c.year,
+                        c.hour, c.minute, c.second);
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+}  // namespace gpm::core

@@ -1,0 +1,111 @@
+#include "core/user_presence.h"
+
+#include <algorithm>
+
+namespace gpm::core {
+
+bool PresenceView::same_message(const std::optional<StatusMessage>& a,
+                                const std::optional<StatusMessage>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return true;
+  auto expiry_at = [](const StatusMessage& m) {
+    return m.expiry ? std::optional<TimePoint>(m.expiry->at) : std::nullopt;
+  };
+  return a->content == b->content && a->content_type == b->content_type &&
+         a->published_at == b->published_at && expiry_at(*a) == expiry_at(*b);
+}
+
+PresenceView UserPresence::compute(TimePoint now) const {
+  PresenceView v;
+  v.state = aggregate(sessions_, preferred_, now);
+  if (status_message_ && status_message_live(*status_message_, now)) {
+    v.status_message = status_message_;
+  }
+  v.out_of_office = out_of_office_;
+  return v;
+}
+
+void UserPresence::observe(TimePoint now) {
+  std::erase_if(sessions_, [&](const Session& s) {
+    return session_at(s, now).stage == SessionStage::Expired;
+  });
+  if (preferred_ && !preferred_live(*preferred_, now)) preferred_.reset();
+  if (status_message_ && !status_message_live(*status_message_, now)) {
+    status_message_.reset();
+  }
+  PresenceView v = compute(now);
+  if (!(v == last_seen_)) {
+    ++sequence_;
+    last_seen_ = v;
+  }
+}
+
+void UserPresence::set_presence(std::string_view session_id,
+                                PresenceState state, Duration expiration,
+                                TimePoint now) {
+  put_session(Session{std::string(session_id), state, now, now + expiration,
+                      false},
+              now);
+}
+
+void UserPresence::put_session(Session s, TimePoint now) {
+  observe(now);
+  auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& x) {
+    return same_session_id(x.session_id, s.session_id);
+  });
+  if (it != sessions_.end()) {
+    *it = std::move(s);
+  } else {
+    sessions_.push_back(std::move(s));
+  }
+  observe(now);
+}
+
+bool UserPresence::clear_presence(std::string_view session_id, TimePoint now) {
+  observe(now);
+  auto removed = std::erase_if(sessions_, [&](const Session& s) {
+    return !s.is_client && same_session_id(s.session_id, session_id);
+  });
+  observe(now);
+  return removed > 0;
+}
+
+void UserPresence::set_preferred(PresenceState state, Duration expiration,
+                                 TimePoint now) {
+  put_preferred(PreferredPresence{state, now, now + expiration}, now);
+}
+
+void UserPresence::put_preferred(PreferredPresence p, TimePoint now) {
+  observe(now);
+  preferred_ = p;
+  observe(now);
+}
+
+void UserPresence::clear_preferred(TimePoint now) {
+  observe(now);
+  preferred_.reset();
+  observe(now);
+}
+
+void UserPresence::set_status_message(std::optional<StatusMessage> message,
+                                      TimePoint now) {
+  observe(now);
+  status_message_ = std::move(message);
+  observe(now);
+}
+
+void UserPresence::set_out_of_office(OutOfOfficeSettings settings,
+                                     TimePoint now) {
+  observe(now);
+  out_of_office_ = std::move(settings);
+  observe(now);
+}
+
+PresenceView UserPresence::view(TimePoint now) {
+  observe(now);
+  PresenceView v = last_seen_;
+  v.sequence = sequence_;
+  return v;
+}
+
+}  // namespace gpm::core

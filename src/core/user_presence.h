@@ -1,0 +1,82 @@
+// The presence state of one user and the operations the Graph actions
+// perform on it: setPresence (R3.3), clearPresence (R3.4),
+// set/clearUserPreferredPresence (R3.5, R3.6), setStatusMessage (R3.7), and
+// the sequence number that moves whenever what a client reads changes (D10).
+// Pure C++20, std only; every call takes the instant it happens at.
+// Not synchronised: the store guards each instance.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/aggregate.h"
+#include "core/session.h"
+
+namespace gpm::core {
+
+// What a client reads at an instant.
+struct PresenceView {
+  PresenceState state;
+  std::optional<StatusMessage> status_message;  // only while live
+  OutOfOfficeSettings out_of_office;
+  uint64_t sequence = 0;
+  friend bool operator==(const PresenceView& a, const PresenceView& b) {
+    return a.state == b.state && a.out_of_office == b.out_of_office &&
+           same_message(a.status_message, b.status_message);
+  }
+
+ private:
+  static bool same_message(const std::optional<StatusMessage>& a,
+                           const std::optional<StatusMessage>& b);
+};
+
+class UserPresence {
+ public:
+  UserPresence() = default;
+
+  // R3.3.2, R3.3.3: creates or refreshes the caller's session.
+  // REQUIRES: expiration within [kMinSessionExpiration, kMaxSessionExpiration].
+  void set_presence(std::string_view session_id, PresenceState state,
+                    Duration expiration, TimePoint now);
+  // R3.4.2: false when no live session has that id (R3.4.3: 404).
+  bool clear_presence(std::string_view session_id, TimePoint now);
+  // REQUIRES: 0 < expiration <= kMaxPreferredExpiration (D5).
+  void set_preferred(PresenceState state, Duration expiration, TimePoint now);
+  void clear_preferred(TimePoint now);
+  // Replaces the status message; nullopt removes it.
+  void set_status_message(std::optional<StatusMessage> message, TimePoint now);
+  void set_out_of_office(OutOfOfficeSettings settings, TimePoint now);
+
+  // Adds a session exactly as given (fixtures, the control plane). A session
+  // with the same id is replaced.
+  void put_session(Session s, TimePoint now);
+  void put_preferred(PreferredPresence p, TimePoint now);
+
+  // What a client reads now. Moves the sequence number if the view differs
+  // from the last one observed (D10), hence not const.
+  PresenceView view(TimePoint now);
+
+  // Live sessions and live preferred presence as of the last observation.
+  const std::vector<Session>& sessions() const { return sessions_; }
+  const std::optional<PreferredPresence>& preferred() const {
+    return preferred_;
+  }
+  uint64_t sequence() const { return sequence_; }
+
+ private:
+  // Drops what has expired by `now` and moves the sequence number if the
+  // visible presence changed since the last observation.
+  void observe(TimePoint now);
+  PresenceView compute(TimePoint now) const;
+
+  std::vector<Session> sessions_;
+  std::optional<PreferredPresence> preferred_;
+  std::optional<StatusMessage> status_message_;
+  OutOfOfficeSettings out_of_office_;
+  uint64_t sequence_ = 1;
+  PresenceView last_seen_;
+};
+
+}  // namespace gpm::core

@@ -1,0 +1,216 @@
+#include "graph/fixtures.h"
+
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unordered_set>
+
+#include "core/iso_time.h"
+#include "graph/graph_json.h"
+
+namespace gpm::graph {
+namespace {
+
+using nlohmann::json;
+
+class Parser {
+ public:
+  Parser(std::string_view source, core::TimePoint now,
+         const tz::TimeZoneDb& zones)
+      : source_(source), now_(now), zones_(zones) {}
+
+  store::Snapshot parse(const json& doc) {
+    expect_object(doc, "$");
+    only_keys(doc, "$", {"me", "users"});
+    store::Snapshot s;
+    if (auto it = doc.find("users"); it != doc.end()) {
+      if (!it->is_array()) fail("$.users", "must be an array");
+      std::unordered_set<std::string> ids;
+      for (size_t i = 0; i < it->size(); ++i) {
+        std::string path = "$.users[" + std::to_string(i) + "]";
+        store::User u = parse_user((*it)[i], path);
+        if (!ids.insert(u.id).second) fail(path + ".id", "duplicate user id");
+        s.users.push_back(std::move(u));
+      }
+      if (auto me = doc.find("me"); me != doc.end()) {
+        if (!me->is_string()) fail("$.me", "must be a user id string");
+        std::string id = store::to_lower_ascii(me->get<std::string>());
+        if (!ids.count(id)) fail("$.me", "names no user of $.users");
+        s.me = id;
+      }
+    } else if (doc.contains("me")) {
+      fail("$.me", "names no user of $.users");
+    }
+    return s;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& path, const std::string& what) {
+    throw FixtureError(std::string(source_) + ": " + path + ": " + what);
+  }
+
+  void expect_object(const json& j, const std::string& path) {
+    if (!j.is_object()) fail(path, "must be an object");
+  }
+
+  void only_keys(const json& j, const std::string& path,
+                 std::initializer_list<std::string_view> keys) {
+    for (const auto& [key, value] : j.items()) {
+      bool known = false;
+      for (auto k : keys) known = known || k == key;
+      if (!known) fail(path + "." + key, "unknown key");
+    }
+  }
+
+  std::string string_at(const json& j, const std::string& path,
+                        const char* key, bool required) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+      if (required) fail(path + "." + key, "is required");
+      return {};
+    }
+    if (!it->is_string()) fail(path + "." + key, "must be a string");
+    return it->get<std::string>();
+  }
+
+  core::TimePoint instant_at(const json& j, const std::string& path,
+                             const char* key, core::TimePoint fallback) {
+    std::string text = string_at(j, path, key, false);
+    if (text.empty()) return fallback;
+    auto p = core::parse_iso_datetime(text);
+    if (!p) fail(path + "." + key, "not an ISO 8601 date-time");
+    return core::to_time_point_utc(*p);
+  }
+
+  store::User parse_user(const json& j, const std::string& path) {
+    expect_object(j, path);
+    only_keys(j, path,
+              {"id", "userPrincipalName", "displayName", "sessions",
+               "preferredPresence", "statusMessage", "outOfOfficeSettings"});
+    store::User u;
+    std::string id = string_at(j, path, "id", true);
+    if (!store::is_guid(id)) fail(path + ".id", "not a GUID");
+    u.id = store::to_lower_ascii(id);
+    u.user_principal_name = string_at(j, path, "userPrincipalName", false);
+    u.display_name = string_at(j, path, "displayName", false);
+    if (auto it = j.find("sessions"); it != j.end()) {
+      if (!it->is_array()) fail(path + ".sessions", "must be an array");
+      for (size_t i = 0; i < it->size(); ++i) {
+        std::string sp = path + ".sessions[" + std::to_string(i) + "]";
+        u.presence.put_session(parse_session((*it)[i], sp), now_);
+      }
+    }
+    if (auto it = j.find("preferredPresence"); it != j.end()) {
+      std::string pp = path + ".preferredPresence";
+      try {
+        auto r = parse_set_preferred(it->dump());
+        u.presence.set_preferred(r.state, r.expiration, now_);
+      } catch (const GraphError& e) {
+        fail(pp, e.message());
+      }
+    }
+    if (auto it = j.find("statusMessage"); it != j.end()) {
+      json wrapper = {{"statusMessage", *it}};
+      try {
+        u.presence.set_status_message(
+            parse_set_status_message(wrapper.dump(), now_, zones_), now_);
+      } catch (const GraphError& e) {
+        fail(path + ".statusMessage", e.message());
+      }
+    }
+    if (auto it = j.find("outOfOfficeSettings"); it != j.end()) {
+      std::string op = path + ".outOfOfficeSettings";
+      expect_object(*it, op);
+      only_keys(*it, op, {"message", "isOutOfOffice"});
+      core::OutOfOfficeSettings oof;
+      std::string msg = string_at(*it, op, "message", false);
+      if (!msg.empty()) oof.message = msg;
+      if (auto b = it->find("isOutOfOffice"); b != it->end()) {
+        if (!b->is_boolean()) fail(op + ".isOutOfOffice", "must be a boolean");
+        oof.is_out_of_office = b->get<bool>();
+      }
+      u.presence.set_out_of_office(oof, now_);
+    }
+    return u;
+  }
+
+  core::Session parse_session(const json& j, const std::string& path) {
+    expect_object(j, path);
+    only_keys(j, path,
+              {"sessionId", "availability", "activity", "setAt",
+               "expirationDuration", "expiresAt", "teamsClient"});
+    core::Session s;
+    s.session_id = string_at(j, path, "sessionId", true);
+    if (s.session_id.empty()) fail(path + ".sessionId", "must not be empty");
+    if (auto it = j.find("teamsClient"); it != j.end()) {
+      if (!it->is_boolean()) fail(path + ".teamsClient", "must be a boolean");
+      s.is_client = it->get<bool>();
+    }
+    std::string a = string_at(j, path, "availability", true);
+    std::string b = string_at(j, path, "activity", true);
+    auto availability = core::parse_availability(a);
+    if (!availability) fail(path + ".availability", "unknown value '" + a + "'");
+    auto activity = core::parse_activity(b);
+    if (!activity) fail(path + ".activity", "unknown value '" + b + "'");
+    s.state = {*availability, *activity};
+    if (!s.is_client && !core::is_settable_session_pair(s.state, true)) {
+      fail(path, "the pair " + a + "/" + b +
+                     " cannot be set by an application; mark the session "
+                     "\"teamsClient\": true for client-only states");
+    }
+    s.set_at = instant_at(j, path, "setAt", now_);
+    if (s.is_client) {
+      if (j.contains("expirationDuration") || j.contains("expiresAt")) {
+        fail(path, "a Teams client session never expires (D16)");
+      }
+      return s;
+    }
+    if (j.contains("expirationDuration") && j.contains("expiresAt")) {
+      fail(path, "give expirationDuration or expiresAt, not both");
+    }
+    core::Duration d = core::kDefaultSessionExpiration;
+    std::string dur = string_at(j, path, "expirationDuration", false);
+    if (!dur.empty()) {
+      auto parsed = core::parse_iso_duration(dur);
+      if (!parsed || *parsed < core::kMinSessionExpiration ||
+          *parsed > core::kMaxSessionExpiration) {
+        fail(path + ".expirationDuration",
+             "must be an ISO 8601 duration from PT5M to PT4H");
+      }
+      d = *parsed;
+    }
+    s.expires_at = instant_at(j, path, "expiresAt", s.set_at + d);
+    return s;
+  }
+
+  std::string_view source_;
+  core::TimePoint now_;
+  const tz::TimeZoneDb& zones_;
+};
+
+}  // namespace
+
+store::Snapshot parse_fixtures(std::string_view text, std::string_view source,
+                               core::TimePoint now,
+                               const tz::TimeZoneDb& zones) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw FixtureError(std::string(source) + ": $: invalid JSON at byte " +
+                       std::to_string(e.byte));
+  }
+  return Parser(source, now, zones).parse(doc);
+}
+
+store::Snapshot load_fixture_file(const std::string& path, core::TimePoint now,
+                                  const tz::TimeZoneDb& zones) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FixtureError(path + ": cannot be read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_fixtures(ss.str(), path, now, zones);
+}
+
+}  // namespace gpm::graph

@@ -1,0 +1,33 @@
+// Fixture documents: the users, sessions, preferred presence and status
+// messages a mock starts with (README "Fixture format"), parsed into a store
+// snapshot. Depends on core, store, tz and nlohmann_json. Thread-safe: pure.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+#include "store/store.h"
+#include "tz/time_zone.h"
+
+namespace gpm::graph {
+
+// A fixture that cannot be loaded. what() names the source and the JSON path
+// of the first problem, e.g. "fixtures/x.json: $.users[1].id: not a GUID".
+class FixtureError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses a fixture document. `source` names it in errors; `now` is the
+// instant sessions without `setAt` were set at.
+store::Snapshot parse_fixtures(std::string_view text, std::string_view source,
+                               core::TimePoint now,
+                               const tz::TimeZoneDb& zones);
+
+// Reads and parses the file at `path`.
+store::Snapshot load_fixture_file(const std::string& path, core::TimePoint now,
+                                  const tz::TimeZoneDb& zones);
+
+}  // namespace gpm::graph

@@ -1,0 +1,166 @@
+#include "graph/graph_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/iso_time.h"
+
+namespace gpm::graph {
+
+GraphError::GraphError(int status, std::string code, std::string message,
+                       std::vector<std::pair<std::string, std::string>> headers)
+    : std::runtime_error(code),
+      status_(status),
+      code_(std::move(code)),
+      message_(std::move(message)),
+      headers_(std::move(headers)) {}
+
+namespace errors {
+
+GraphError bad_request(std::string message) {
+  return GraphError(400, "BadRequest", std::move(message));
+}
+
+GraphError session_not_found(std::string_view session_id) {
+  return GraphError(404, "NotFound",
+                    "No presence session exists for sessionId '" +
+                        std::string(session_id) + "'.");
+}
+
+GraphError user_not_found(std::string_view id) {
+  return GraphError(404, "ResourceNotFound",
+                    "Resource '" + std::string(id) +
+                        "' does not exist or one of its queried reference-"
+                        "property objects are not present.");
+}
+
+GraphError unknown_segment(std::string_view segment) {
+  return GraphError(400, "BadRequest",
+                    "Resource not found for the segment '" +
+                        std::string(segment) + "'.");
+}
+
+GraphError unknown_path() {
+  return GraphError(404, "UnknownPath",
+                    "The path is not part of the Graph API this mock serves; "
+                    "use /v1.0 or /beta.");
+}
+
+GraphError method_not_allowed(std::string allow) {
+  return GraphError(405, "MethodNotAllowed",
+                    "The HTTP method is not allowed on this resource; "
+                    "allowed: " +
+                        allow + ".",
+                    {{"Allow", allow}});
+}
+
+GraphError unsupported_media_type(std::string message) {
+  return GraphError(415, "UnsupportedMediaType", std::move(message));
+}
+
+GraphError payload_too_large(size_t limit_bytes) {
+  return GraphError(413, "RequestEntityTooLarge",
+                    "The request body exceeds the limit of " +
+                        std::to_string(limit_bytes) + " bytes.");
+}
+
+GraphError uri_too_long() {
+  return GraphError(414, "RequestUriTooLong",
+                    "The request URI is longer than the server accepts.");
+}
+
+GraphError token_empty() {
+  return GraphError(401, "InvalidAuthenticationToken",
+                    "Access token is empty.", {{"WWW-Authenticate", "Bearer"}});
+}
+
+GraphError token_invalid() {
+  return GraphError(401, "InvalidAuthenticationToken",
+                    "Access token validation failure.",
+                    {{"WWW-Authenticate", "Bearer"}});
+}
+
+GraphError me_requires_delegated() {
+  return bad_request("/me request is only valid with delegated authentication "
+                     "flow.");
+}
+
+GraphError internal() {
+  return GraphError(500, "InternalServerError",
+                    "An internal server error occurred.");
+}
+
+}  // namespace errors
+
+std::string default_code_for_status(int status) {
+  switch (status) {
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "InvalidAuthenticationToken";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "UnknownPath";
+    case 405:
+      return "MethodNotAllowed";
+    case 408:
+      return "RequestTimeout";
+    case 413:
+      return "RequestEntityTooLarge";
+    case 414:
+      return "RequestUriTooLong";
+    case 415:
+      return "UnsupportedMediaType";
+    case 416:
+      return "RequestedRangeNotSatisfiable";
+    case 417:
+      return "ExpectationFailed";
+    case 429:
+      return "TooManyRequests";
+    case 501:
+      return "NotImplemented";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "GatewayTimeout";
+    default:
+      return status >= 500 ? "InternalServerError" : "BadRequest";
+  }
+}
+
+std::string default_message_for_status(int status) {
+  switch (status) {
+    case 400:
+      return "The request is malformed.";
+    case 404:
+      return "The path is not part of the Graph API this mock serves.";
+    case 413:
+      return "The request body is too large.";
+    case 414:
+      return "The request URI is longer than the server accepts.";
+    case 415:
+      return "The request body's media type or encoding is not supported.";
+    case 416:
+      return "Range requests are not supported.";
+    case 417:
+      return "The expectation given in the Expect header cannot be met.";
+    default:
+      return status >= 500 ? "An internal server error occurred."
+                           : "The request cannot be served.";
+  }
+}
+
+std::string error_body(std::string_view code, std::string_view message,
+                       core::TimePoint now, std::string_view request_id,
+                       std::string_view client_request_id) {
+  nlohmann::ordered_json j;
+  j["error"]["code"] = code;
+  j["error"]["message"] = message;
+  auto& inner = j["error"]["innerError"];
+  inner["date"] = core::format_inner_error_date(now);
+  inner["request-id"] = request_id;
+  inner["client-request-id"] = client_request_id;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace gpm::graph

@@ -1,0 +1,78 @@
+// The Graph error catalogue: one GraphError type and a named factory per
+// wire error this mock sends (spec R6.1, D1, D8, D9, D12, D13, D18, D19),
+// and the envelope they are written in.
+// Depends on core (time formats) and nlohmann_json. Thread-safe: pure.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/time.h"
+
+namespace gpm::graph {
+
+// An expected failure of a request, answered in the Graph error envelope.
+// `message` is written for the caller and never carries internal text.
+class GraphError : public std::runtime_error {
+ public:
+  GraphError(int status, std::string code, std::string message,
+             std::vector<std::pair<std::string, std::string>> headers = {});
+
+  int status() const { return status_; }
+  const std::string& code() const { return code_; }
+  const std::string& message() const { return message_; }
+  // Extra response headers (Allow, WWW-Authenticate, ...).
+  const std::vector<std::pair<std::string, std::string>>& headers() const {
+    return headers_;
+  }
+
+ private:
+  int status_;
+  std::string code_;
+  std::string message_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+};
+
+namespace errors {
+
+// D1: 400 BadRequest naming the field and what is accepted.
+GraphError bad_request(std::string message);
+// D8 / R3.4.3: clearPresence of a session that does not exist.
+GraphError session_not_found(std::string_view session_id);
+// D9: a user the store does not know.
+GraphError user_not_found(std::string_view id);
+// D13: an unknown segment under a version root.
+GraphError unknown_segment(std::string_view segment);
+// D13: a path outside every root.
+GraphError unknown_path();
+// D13: a method a documented path does not take; `allow` lists those it does.
+GraphError method_not_allowed(std::string allow);
+// D18.
+GraphError unsupported_media_type(std::string message);
+// D19.
+GraphError payload_too_large(size_t limit_bytes);
+GraphError uri_too_long();
+// D12.
+GraphError token_empty();
+GraphError token_invalid();
+GraphError me_requires_delegated();
+// Anything unexpected: a fixed message, never what() of the cause.
+GraphError internal();
+
+}  // namespace errors
+
+// The Graph code for an HTTP status when nothing more specific is known
+// (used for errors the HTTP library raises itself).
+std::string default_code_for_status(int status);
+std::string default_message_for_status(int status);
+
+// {"error":{"code","message","innerError":{"date","request-id",
+// "client-request-id"}}} (R6.1). Never throws on odd bytes: invalid UTF-8 is
+// replaced.
+std::string error_body(std::string_view code, std::string_view message,
+                       core::TimePoint now, std::string_view request_id,
+                       std::string_view client_request_id);
+
+}  // namespace gpm::graph

@@ -1,0 +1,332 @@
+#include "graph/graph_json.h"
+
+#include <unordered_set>
+
+#include "core/iso_time.h"
+#include "store/store.h"
+
+namespace gpm::graph {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kSessionPairs =
+    "Available/Available, Busy/InACall, Busy/InAConferenceCall, Away/Away, "
+    "DoNotDisturb/Presenting";
+constexpr std::string_view kBetaExtraPairs =
+    ", Busy/Busy, DoNotDisturb/DoNotDisturb, BeRightBack/BeRightBack, "
+    "Offline/OffWork";
+constexpr std::string_view kPreferredPairs =
+    "Available/Available, Busy/Busy, DoNotDisturb/DoNotDisturb, "
+    "BeRightBack/BeRightBack, Away/Away, Offline/OffWork";
+
+const json* member(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::string required_string(const json& obj, const char* key) {
+  const json* v = member(obj, key);
+  if (v == nullptr) {
+    throw errors::bad_request(std::string("The parameter '") + key +
+                              "' is required.");
+  }
+  if (!v->is_string()) {
+    throw errors::bad_request(std::string("The parameter '") + key +
+                              "' must be a string.");
+  }
+  return v->get<std::string>();
+}
+
+core::PresenceState required_pair(const json& obj, std::string_view accepted) {
+  std::string a = required_string(obj, "availability");
+  std::string b = required_string(obj, "activity");
+  auto availability = core::parse_availability(a);
+  auto activity = core::parse_activity(b);
+  if (!availability || !activity) {
+    throw errors::bad_request("The availability/activity pair '" + a + "/" +
+                              b + "' is not supported; accepted pairs: " +
+                              std::string(accepted) + ".");
+  }
+  return {*availability, *activity};
+}
+
+// D23: only ISO 8601; the message says so, and names the range.
+std::optional<core::Duration> optional_duration(const json& obj,
+                                                const char* key,
+                                                std::string_view range) {
+  const json* v = member(obj, key);
+  if (v == nullptr) return std::nullopt;
+  std::string text = v->is_string() ? v->get<std::string>() : v->dump();
+  auto d = v->is_string() ? core::parse_iso_duration(text) : std::nullopt;
+  if (!d) {
+    throw errors::bad_request(
+        std::string("The parameter '") + key + "' value '" + text +
+        "' is not a valid ISO 8601 duration; an ISO 8601 duration such as "
+        "PT5M, PT1H30M or P1D is expected (range " +
+        std::string(range) + ").");
+  }
+  return d;
+}
+
+[[noreturn]] void out_of_range(const char* key, core::Duration d,
+                               std::string_view range) {
+  throw errors::bad_request(std::string("The parameter '") + key + "' value '" +
+                            core::format_iso_duration(d) +
+                            "' is out of range; allowed: " +
+                            std::string(range) + ".");
+}
+
+}  // namespace
+
+json parse_object_body(std::string_view body, bool allow_empty) {
+  bool blank = body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  if (blank) {
+    if (allow_empty) return json::object();
+    throw errors::bad_request("A JSON object request body is required.");
+  }
+  json j = json::parse(body, nullptr, false);
+  if (j.is_discarded()) {
+    throw errors::bad_request("The request body is not valid JSON.");
+  }
+  if (!j.is_object()) {
+    throw errors::bad_request("The request body must be a JSON object.");
+  }
+  return j;
+}
+
+SetPresenceRequest parse_set_presence(std::string_view body,
+                                      bool beta_extra_pairs) {
+  json j = parse_object_body(body, false);
+  SetPresenceRequest r;
+  r.session_id = required_string(j, "sessionId");
+  if (r.session_id.empty()) {
+    throw errors::bad_request("The parameter 'sessionId' must not be empty.");
+  }
+  std::string accepted(kSessionPairs);
+  if (beta_extra_pairs) accepted += kBetaExtraPairs;
+  r.state = required_pair(j, accepted);
+  if (!core::is_settable_session_pair(r.state, beta_extra_pairs)) {
+    throw errors::bad_request(
+        "The availability/activity pair '" +
+        std::string(core::to_string(r.state.availability)) + "/" +
+        std::string(core::to_string(r.state.activity)) +
+        "' cannot be set with setPresence; accepted pairs: " + accepted + ".");
+  }
+  constexpr std::string_view kRange = "PT5M to PT4H";
+  if (auto d = optional_duration(j, "expirationDuration", kRange)) {
+    if (*d < core::kMinSessionExpiration || *d > core::kMaxSessionExpiration) {
+      out_of_range("expirationDuration", *d, kRange);
+    }
+    r.expiration = *d;
+  }
+  return r;
+}
+
+std::string parse_clear_presence(std::string_view body) {
+  json j = parse_object_body(body, false);
+  std::string id = required_string(j, "sessionId");
+  if (id.empty()) {
+    throw errors::bad_request("The parameter 'sessionId' must not be empty.");
+  }
+  return id;
+}
+
+SetPreferredRequest parse_set_preferred(std::string_view body) {
+  json j = parse_object_body(body, false);
+  SetPreferredRequest r;
+  r.state = required_pair(j, kPreferredPairs);
+  if (!core::is_settable_preferred_pair(r.state)) {
+    throw errors::bad_request(
+        "The availability/activity pair '" +
+        std::string(core::to_string(r.state.availability)) + "/" +
+        std::string(core::to_string(r.state.activity)) +
+        "' cannot be set with setUserPreferredPresence; accepted pairs: " +
+        std::string(kPreferredPairs) + ".");
+  }
+  // R3.5 defaults: one day for Busy and DoNotDisturb, seven days otherwise.
+  bool short_default = r.state.availability == core::Availability::Busy ||
+                       r.state.availability == core::Availability::DoNotDisturb;
+  r.expiration = short_default ? std::chrono::days(1) : std::chrono::days(7);
+  constexpr std::string_view kRange = "greater than PT0S, up to P30D";
+  if (auto d = optional_duration(j, "expirationDuration", kRange)) {
+    if (d->count() <= 0 || *d > core::kMaxPreferredExpiration) {
+      out_of_range("expirationDuration", *d, kRange);
+    }
+    r.expiration = *d;
+  }
+  return r;
+}
+
+void parse_clear_preferred(std::string_view body) {
+  parse_object_body(body, true);
+}
+
+std::optional<core::StatusMessage> parse_set_status_message(
+    std::string_view body, core::TimePoint now, const tz::TimeZoneDb& zones) {
+  json j = parse_object_body(body, false);
+  const json* sm = member(j, "statusMessage");
+  if (sm == nullptr || !sm->is_object()) {
+    throw errors::bad_request(
+        "The parameter 'statusMessage' is required and must be an object "
+        "with a 'message' itemBody.");
+  }
+  const json* msg = member(*sm, "message");
+  if (msg == nullptr || !msg->is_object()) {
+    throw errors::bad_request(
+        "The parameter 'statusMessage.message' is required and must be an "
+        "itemBody object {\"content\", \"contentType\"}.");
+  }
+  core::StatusMessage m;
+  const json* content = member(*msg, "content");
+  if (content == nullptr || !content->is_string()) {
+    throw errors::bad_request(
+        "The parameter 'statusMessage.message.content' is required and must "
+        "be a string.");
+  }
+  m.content = content->get<std::string>();
+  if (const json* ct = member(*msg, "contentType")) {
+    if (!ct->is_string() || store::to_lower_ascii(ct->get<std::string>()) !=
+                                "text") {
+      throw errors::bad_request(
+          "The parameter 'statusMessage.message.contentType' must be 'text'; "
+          "only text status messages are supported.");
+    }
+  }
+  if (const json* exp = member(*sm, "expiryDateTime")) {
+    if (!exp->is_object()) {
+      throw errors::bad_request(
+          "The parameter 'statusMessage.expiryDateTime' must be a "
+          "dateTimeTimeZone object {\"dateTime\", \"timeZone\"}.");
+    }
+    const json* dt = member(*exp, "dateTime");
+    if (dt == nullptr || !dt->is_string()) {
+      throw errors::bad_request(
+          "The parameter 'statusMessage.expiryDateTime.dateTime' is required "
+          "and must be a string such as '2026-01-01T17:00:00'.");
+    }
+    std::string dt_text = dt->get<std::string>();
+    auto parts = core::parse_iso_datetime(dt_text);
+    if (!parts || parts->offset_minutes) {
+      throw errors::bad_request(
+          "The parameter 'statusMessage.expiryDateTime.dateTime' value '" +
+          dt_text +
+          "' is not a date-time without offset such as "
+          "'2026-01-01T17:00:00'; the zone goes in 'timeZone'.");
+    }
+    std::string zone = "UTC";
+    if (const json* tzv = member(*exp, "timeZone")) {
+      if (!tzv->is_string()) {
+        throw errors::bad_request(
+            "The parameter 'statusMessage.expiryDateTime.timeZone' must be a "
+            "string.");
+      }
+      zone = tzv->get<std::string>();
+    }
+    auto at = zones.local_to_utc(zone, *parts);
+    if (!at) {
+      throw errors::bad_request(
+          "The time zone '" + zone +
+          "' in 'statusMessage.expiryDateTime.timeZone' is not known; use an "
+          "IANA name such as 'Europe/Paris', a Windows name such as 'Pacific "
+          "Standard Time', or 'UTC'.");
+    }
+    m.expiry = core::StatusMessageExpiry{dt_text, zone, *at};
+  }
+  if (m.content.empty()) return std::nullopt;
+  m.published_at = now;
+  return m;
+}
+
+std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
+  json j = parse_object_body(body, false);
+  const json* ids = member(j, "ids");
+  if (ids == nullptr || !ids->is_array() || ids->empty()) {
+    throw errors::bad_request(
+        "The parameter 'ids' is required: a non-empty array of user object "
+        "ids (GUIDs).");
+  }
+  if (ids->size() > kMaxPresenceIds) {
+    throw errors::bad_request("The parameter 'ids' has " +
+                              std::to_string(ids->size()) +
+                              " ids; at most 650 are allowed per request.");
+  }
+  std::vector<std::string> out;
+  std::unordered_set<std::string> seen;
+  for (const json& id : *ids) {
+    if (!id.is_string() || !store::is_guid(id.get<std::string>())) {
+      std::string shown = id.is_string() ? id.get<std::string>() : id.dump();
+      if (shown.size() > 100) shown = shown.substr(0, 100) + "...";
+      throw errors::bad_request("The id '" + shown +
+                                "' in 'ids' is not a user object id (GUID).");
+    }
+    std::string key = store::to_lower_ascii(id.get<std::string>());
+    if (seen.insert(key).second) out.push_back(std::move(key));
+  }
+  return out;
+}
+
+std::string presence_context(std::string_view version, PresencePathForm form,
+                             std::string_view user_id) {
+  std::string base = "https://graph.microsoft.com/" + std::string(version) +
+                     "/$metadata#";
+  if (form == PresencePathForm::Communications) {
+    return base + "communications/presences/$entity";
+  }
+  return base + "users('" + std::string(user_id) + "')/presence/$entity";
+}
+
+std::string presence_collection_context(std::string_view version) {
+  return "https://graph.microsoft.com/" + std::string(version) +
+         "/$metadata#Collection(microsoft.graph.presence)";
+}
+
+std::string format_sequence_number(uint64_t sequence) {
+  std::string digits = std::to_string(sequence % 10000000000ULL);
+  return "A" + std::string(10 - digits.size(), '0') + digits;
+}
+
+nlohmann::ordered_json presence_json(std::string_view user_id,
+                                     const core::PresenceView& view,
+                                     bool is_self) {
+  nlohmann::ordered_json j;
+  j["id"] = user_id;
+  j["availability"] = core::to_string(view.state.availability);
+  j["activity"] = core::to_string(view.state.activity);
+  if (view.status_message) {
+    const core::StatusMessage& m = *view.status_message;
+    nlohmann::ordered_json sm;
+    sm["message"] = {{"content", m.content}, {"contentType", m.content_type}};
+    if (is_self) {
+      if (m.expiry) {
+        sm["expiryDateTime"] = {{"dateTime", m.expiry->date_time},
+                                {"timeZone", m.expiry->time_zone}};
+      } else {
+        sm["expiryDateTime"] = nullptr;
+      }
+      sm["publishedDateTime"] = core::format_iso_instant(m.published_at, 7);
+    }
+    j["statusMessage"] = std::move(sm);
+  } else {
+    j["statusMessage"] = nullptr;
+  }
+  nlohmann::ordered_json oof;
+  if (view.out_of_office.message) {
+    oof["message"] = *view.out_of_office.message;
+  } else {
+    oof["message"] = nullptr;
+  }
+  oof["isOutOfOffice"] = view.out_of_office.is_out_of_office;
+  j["outOfOfficeSettings"] = std::move(oof);
+  j["sequenceNumber"] = format_sequence_number(view.sequence);
+  j["workLocation"] = {
+      {"placeId", nullptr}, {"source", "none"}, {"workLocationType", "unspecified"}};
+  return j;
+}
+
+std::string dump(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace gpm::graph

@@ -1,0 +1,73 @@
+// The Graph wire format of the presence family: request bodies of the
+// actions parsed into core types (with D1's 400 for anything invalid), and
+// the presence resource written as Graph writes it (spec 2.1, R2.6, R6.5).
+// Depends on core, tz and nlohmann_json. Thread-safe: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "core/user_presence.h"
+#include "graph/graph_error.h"
+#include "tz/time_zone.h"
+
+namespace gpm::graph {
+
+// The JSON object in `body`; an empty body is `{}` when `allow_empty`.
+// Throws GraphError (400) for anything that is not a JSON object.
+nlohmann::json parse_object_body(std::string_view body, bool allow_empty);
+
+struct SetPresenceRequest {
+  std::string session_id;
+  core::PresenceState state;
+  core::Duration expiration = core::kDefaultSessionExpiration;
+};
+// R3.3, D1, D2, D11, D23.
+SetPresenceRequest parse_set_presence(std::string_view body,
+                                      bool beta_extra_pairs);
+// R3.4.1, D2: the session id.
+std::string parse_clear_presence(std::string_view body);
+
+struct SetPreferredRequest {
+  core::PresenceState state;
+  core::Duration expiration{};
+};
+// R3.5, D5.
+SetPreferredRequest parse_set_preferred(std::string_view body);
+// R3.6.1: `{}` or nothing; any JSON object is accepted.
+void parse_clear_preferred(std::string_view body);
+
+// R3.7, R2.6 (spec 2.3), D17. nullopt: the caller cleared the message (an
+// empty `content`).
+std::optional<core::StatusMessage> parse_set_status_message(
+    std::string_view body, core::TimePoint now, const tz::TimeZoneDb& zones);
+
+// R3.2, D7: the ids, de-duplicated (case-insensitively) in first-seen order.
+inline constexpr size_t kMaxPresenceIds = 650;
+std::vector<std::string> parse_get_presences_by_user_id(std::string_view body);
+
+// Which path form a presence was read through (R6.5 @odata.context).
+enum class PresencePathForm { Users, Me, Communications };
+
+// "https://graph.microsoft.com/{version}/$metadata#..." for one presence.
+std::string presence_context(std::string_view version, PresencePathForm form,
+                             std::string_view user_id);
+// ... and for the getPresencesByUserId collection.
+std::string presence_collection_context(std::string_view version);
+
+// "A" followed by ten digits (D10, R4.10): string order is version order.
+std::string format_sequence_number(uint64_t sequence);
+
+// The presence resource (spec 2.1). `is_self`: the caller is this user, so
+// the status message's expiry and published time are shown (R2.6).
+nlohmann::ordered_json presence_json(std::string_view user_id,
+                                     const core::PresenceView& view,
+                                     bool is_self);
+
+// Dumps JSON for the wire; invalid UTF-8 is replaced, never thrown.
+std::string dump(const nlohmann::ordered_json& j);
+
+}  // namespace gpm::graph

@@ -1,0 +1,50 @@
+// Handlers: one function per Graph operation (handle_<operation>) and the
+// test-control plane. Each turns a routed request into a response through
+// the store; failures are thrown as GraphError and written by the router.
+// Thread-safe: state lives in the store.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "graph/graph_json.h"
+#include "http/router.h"
+
+namespace gpm::http {
+
+// A presence reached through one of its three path forms (spec §1).
+struct PresenceRoute {
+  std::string version;  // "v1.0" or "beta"
+  graph::PresencePathForm form;
+  std::string user;  // the {id} of the path; empty for /me
+};
+
+HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
+                                 const PresenceRoute& r);
+HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
+                                 const PresenceRoute& r);
+HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
+                                   const PresenceRoute& r);
+HttpResponse handle_set_user_preferred_presence(Service& s,
+                                                RequestContext& ctx,
+                                                const PresenceRoute& r);
+HttpResponse handle_clear_user_preferred_presence(Service& s,
+                                                  RequestContext& ctx,
+                                                  const PresenceRoute& r);
+HttpResponse handle_set_status_message(Service& s, RequestContext& ctx,
+                                       const PresenceRoute& r);
+HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
+                                             std::string_view version);
+
+// Everything under /_mock/ (`rest` are the segments after "_mock").
+HttpResponse handle_control(Service& s, RequestContext& ctx,
+                            const std::vector<std::string>& rest);
+
+// 200 with a JSON body of the given content type.
+HttpResponse json_response(int status, std::string body,
+                           std::string_view content_type);
+// 200 with no body and no Content-Type (a successful action).
+HttpResponse empty_ok();
+
+}  // namespace gpm::http

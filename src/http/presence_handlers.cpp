@@ -1,0 +1,137 @@
+// The Graph presence operations (spec §3): thin handlers that parse, call
+// the store, and write the answer.
+#include <nlohmann/json.hpp>
+
+#include "graph/graph_error.h"
+#include "http/handlers.h"
+
+namespace gpm::http {
+namespace {
+
+namespace errors = graph::errors;
+
+// D25: the user the caller is: the token's `oid`, else --me, else the
+// fixtures' `me`. Empty when none is known.
+std::string caller_user(const Service& s, const RequestContext& ctx) {
+  if (ctx.claims.oid && !ctx.claims.oid->empty()) {
+    return store::to_lower_ascii(*ctx.claims.oid);
+  }
+  if (!s.config.me.empty()) return store::to_lower_ascii(s.config.me);
+  return s.store->me().value_or("");
+}
+
+// The store key of the presence a route addresses (D12, D25 for /me).
+std::string target_user(const Service& s, const RequestContext& ctx,
+                        const PresenceRoute& r) {
+  if (r.form != graph::PresencePathForm::Me) return r.user;
+  if (ctx.claims.is_app_only()) throw errors::me_requires_delegated();
+  std::string me = caller_user(s, ctx);
+  if (me.empty()) throw errors::me_requires_delegated();
+  return me;
+}
+
+// Runs `fn` on the addressed user under the store lock; 404 (D9) if none.
+template <typename Fn>
+void with_target(Service& s, RequestContext& ctx, const PresenceRoute& r,
+                 Fn&& fn) {
+  std::string id = target_user(s, ctx, r);
+  bool found = s.store->with_user(id, s.config.auto_create_users,
+                                  [&](store::User& u) { fn(u); });
+  if (!found) throw errors::user_not_found(id);
+}
+
+}  // namespace
+
+HttpResponse json_response(int status, std::string body,
+                           std::string_view content_type) {
+  HttpResponse res;
+  res.status = status;
+  res.body = std::move(body);
+  res.set_header("Content-Type", std::string(content_type));
+  return res;
+}
+
+HttpResponse empty_ok() { return HttpResponse{}; }
+
+HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
+                                 const PresenceRoute& r) {
+  std::string caller = caller_user(s, ctx);
+  nlohmann::ordered_json body;
+  with_target(s, ctx, r, [&](store::User& u) {
+    body["@odata.context"] = graph::presence_context(r.version, r.form, u.id);
+    body.update(
+        graph::presence_json(u.id, u.presence.view(ctx.now), caller == u.id));
+  });
+  HttpResponse res = json_response(200, graph::dump(body), kODataJson);
+  res.set_header("OData-Version", "4.0");
+  return res;
+}
+
+HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
+                                 const PresenceRoute& r) {
+  auto req = graph::parse_set_presence(ctx.request.body,
+                                       s.config.beta_extra_pairs);
+  with_target(s, ctx, r, [&](store::User& u) {
+    u.presence.set_presence(req.session_id, req.state, req.expiration,
+                            ctx.now);
+  });
+  return empty_ok();
+}
+
+HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
+                                   const PresenceRoute& r) {
+  std::string session_id = graph::parse_clear_presence(ctx.request.body);
+  bool cleared = false;
+  with_target(s, ctx, r, [&](store::User& u) {
+    cleared = u.presence.clear_presence(session_id, ctx.now);
+  });
+  if (!cleared) throw errors::session_not_found(session_id);  // R3.4.3, D8
+  return empty_ok();
+}
+
+HttpResponse handle_set_user_preferred_presence(Service& s,
+                                                RequestContext& ctx,
+                                                const PresenceRoute& r) {
+  auto req = graph::parse_set_preferred(ctx.request.body);
+  with_target(s, ctx, r, [&](store::User& u) {
+    u.presence.set_preferred(req.state, req.expiration, ctx.now);
+  });
+  return empty_ok();
+}
+
+HttpResponse handle_clear_user_preferred_presence(Service& s,
+                                                  RequestContext& ctx,
+                                                  const PresenceRoute& r) {
+  graph::parse_clear_preferred(ctx.request.body);
+  with_target(s, ctx, r,
+              [&](store::User& u) { u.presence.clear_preferred(ctx.now); });
+  return empty_ok();
+}
+
+HttpResponse handle_set_status_message(Service& s, RequestContext& ctx,
+                                       const PresenceRoute& r) {
+  auto message =
+      graph::parse_set_status_message(ctx.request.body, ctx.now, *s.zones);
+  with_target(s, ctx, r, [&](store::User& u) {
+    u.presence.set_status_message(message, ctx.now);
+  });
+  return empty_ok();
+}
+
+HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
+                                             std::string_view version) {
+  auto ids = graph::parse_get_presences_by_user_id(ctx.request.body);
+  std::string caller = caller_user(s, ctx);
+  nlohmann::ordered_json body;
+  body["@odata.context"] = graph::presence_collection_context(version);
+  auto& value = body["value"] = nlohmann::ordered_json::array();
+  s.store->with_users(ids, s.config.auto_create_users, [&](store::User& u) {
+    value.push_back(
+        graph::presence_json(u.id, u.presence.view(ctx.now), caller == u.id));
+  });
+  HttpResponse res = json_response(200, graph::dump(body), kODataJson);
+  res.set_header("OData-Version", "4.0");
+  return res;
+}
+
+}  // namespace gpm::http

@@ -1,0 +1,48 @@
+// Transport-neutral HTTP request and response: what the router consumes and
+// produces, so the same code serves sockets, $batch items and fuzz targets
+// (ARCHITECTURE §2). Std only. Thread-safe: plain values.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gpm::http {
+
+struct CaseInsensitiveLess {
+  bool operator()(std::string_view a, std::string_view b) const;
+  using is_transparent = void;
+};
+
+// Header names compare ignoring ASCII case (RFC 9110 §5.1).
+using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+bool iequals(std::string_view a, std::string_view b);
+
+struct HttpRequest {
+  std::string method;  // as sent, e.g. "POST"
+  std::string target;  // raw request target: path and query, not decoded
+  HeaderMap headers;
+  std::string body;
+
+  // The first value of header `name`, or "" if absent.
+  std::string header(std::string_view name) const;
+  bool has_header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // empty: no body and no Content-Type (see router)
+  // Ask the transport to close the connection after this response (used
+  // when a request body was left unread).
+  bool close_connection = false;
+
+  void set_header(std::string name, std::string value);
+  // The value of header `name`, or "" if absent.
+  std::string header(std::string_view name) const;
+};
+
+}  // namespace gpm::http

@@ -1,0 +1,358 @@
+#include "http/router.h"
+
+#include <array>
+#include <random>
+
+#include "graph/graph_error.h"
+#include "http/handlers.h"
+
+namespace gpm::http {
+namespace {
+
+using graph::GraphError;
+namespace errors = graph::errors;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    int hi = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+    int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+    if (hi < 0 || lo < 0) {
+      throw errors::bad_request("The request URI has an invalid percent "
+                                "escape.");
+    }
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+// A client-request-id is echoed only when it is a short printable token;
+// anything else is replaced by the request id (R6.2).
+bool echoable(std::string_view v) {
+  if (v.empty() || v.size() > 200) return false;
+  for (char c : v) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+void add_common_headers(HttpResponse& res, const std::string& request_id,
+                        const std::string& client_request_id,
+                        core::TimePoint now) {
+  res.set_header("request-id", request_id);
+  res.set_header("client-request-id", client_request_id);
+  res.set_header("Date", core::format_http_date(now));
+}
+
+HttpResponse error_response(const GraphError& e, const RequestContext& ctx) {
+  HttpResponse res;
+  res.status = e.status();
+  res.body = graph::error_body(e.code(), e.message(), ctx.now, ctx.request_id,
+                               ctx.client_request_id);
+  res.set_header("Content-Type", "application/json");
+  for (const auto& [k, v] : e.headers()) res.set_header(k, v);
+  return res;
+}
+
+// D12: the bearer token, in every mode that requires one.
+void authenticate(const Service& s, RequestContext& ctx) {
+  const HttpRequest& req = ctx.request;
+  auto [first, last] = req.headers.equal_range("Authorization");
+  if (first == last) {
+    if (s.config.auth == AuthMode::Off) return;
+    throw errors::token_empty();
+  }
+  bool single = std::next(first) == last;
+  std::string_view v = first->second;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
+    v.remove_prefix(1);
+  }
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
+    v.remove_suffix(1);
+  }
+  bool bearer = v.size() > 7 && iequals(v.substr(0, 7), "Bearer ");
+  std::string_view token = bearer ? v.substr(7) : std::string_view();
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  bool valid = single && bearer && !token.empty() &&
+               token.find_first_of(" \t") == std::string_view::npos;
+  if (!valid) {
+    if (s.config.auth == AuthMode::Off) return;
+    if (v.empty()) throw errors::token_empty();
+    throw errors::token_invalid();
+  }
+  ctx.claims = graph::decode_token(token);
+}
+
+// Strips the "microsoft.graph." namespace OData allows on action names.
+std::string_view action_name(std::string_view seg) {
+  constexpr std::string_view kNs = "microsoft.graph.";
+  if (seg.size() > kNs.size() && iequals(seg.substr(0, kNs.size()), kNs)) {
+    seg.remove_prefix(kNs.size());
+  }
+  return seg;
+}
+
+using ActionHandler = HttpResponse (*)(Service&, RequestContext&,
+                                       const PresenceRoute&);
+
+struct ActionEntry {
+  std::string_view name;
+  ActionHandler handler;
+};
+
+// The presence actions of spec §1 (E3-E7), bound to every presence path.
+constexpr std::array<ActionEntry, 5> kActions{{
+    {"setPresence", handle_set_presence},
+    {"clearPresence", handle_clear_presence},
+    {"setUserPreferredPresence", handle_set_user_preferred_presence},
+    {"clearUserPreferredPresence", handle_clear_user_preferred_presence},
+    {"setStatusMessage", handle_set_status_message},
+}};
+
+bool is_get(std::string_view m) { return m == "GET" || m == "HEAD"; }
+
+void require_method(const RequestContext& ctx, bool get) {
+  const std::string& m = ctx.request.method;
+  if (get ? is_get(m) : m == "POST") return;
+  throw errors::method_not_allowed(get ? "GET" : "POST");
+}
+
+// D18: what a POST may carry.
+void check_body_headers(const HttpRequest& req) {
+  std::string encoding = req.header("Content-Encoding");
+  if (!encoding.empty() && !iequals(encoding, "identity")) {
+    throw errors::unsupported_media_type(
+        "Content-Encoding '" + encoding +
+        "' is not supported; send the body uncompressed.");
+  }
+  if (req.body.empty()) return;
+  std::string type = req.header("Content-Type");
+  std::string_view media = type;
+  media = media.substr(0, media.find(';'));
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
+  if (!iequals(media, "application/json")) {
+    throw errors::unsupported_media_type(
+        "The request body must be application/json; got '" +
+        (type.empty() ? std::string("no Content-Type") : type) + "'.");
+  }
+}
+
+// Query options: Graph's `$` system options are not supported on these
+// paths yet, and are refused rather than ignored.
+void check_query(std::string_view query) {
+  for (const std::string& name : query_names(query)) {
+    if (!name.empty() && name[0] == '$') {
+      throw errors::bad_request("The query option '" + name +
+                                "' is not supported on this resource.");
+    }
+  }
+}
+
+HttpResponse route_graph(Service& s, RequestContext& ctx,
+                         const std::string& version,
+                         const std::vector<std::string>& seg,
+                         std::string_view query) {
+  authenticate(s, ctx);
+  // Resolve the presence path form: seg[i..] after the version root.
+  PresenceRoute r{version, graph::PresencePathForm::Users, {}};
+  size_t next = 0;  // index of the segment after the presence resource
+  auto fail_at = [&](size_t i) -> HttpResponse {
+    throw errors::unknown_segment(i < seg.size() ? seg[i] : seg.back());
+  };
+  if (seg.empty()) throw errors::unknown_segment(version);
+  if (iequals(seg[0], "users")) {
+    if (seg.size() < 3) fail_at(seg.size() - 1);
+    if (!iequals(seg[2], "presence")) fail_at(2);
+    r.user = seg[1];
+    next = 3;
+  } else if (iequals(seg[0], "me")) {
+    if (seg.size() < 2) fail_at(0);
+    if (!iequals(seg[1], "presence")) fail_at(1);
+    r.form = graph::PresencePathForm::Me;
+    next = 2;
+  } else if (iequals(seg[0], "communications")) {
+    if (seg.size() < 2) fail_at(0);
+    if (iequals(action_name(seg[1]), "getPresencesByUserId")) {
+      if (seg.size() > 2) fail_at(2);
+      require_method(ctx, false);
+      check_query(query);
+      check_body_headers(ctx.request);
+      return handle_get_presences_by_user_id(s, ctx, version);
+    }
+    if (!iequals(seg[1], "presences")) fail_at(1);
+    if (seg.size() < 3) fail_at(1);
+    r.form = graph::PresencePathForm::Communications;
+    r.user = seg[2];
+    next = 3;
+  } else {
+    fail_at(0);
+  }
+  if (seg.size() == next) {
+    require_method(ctx, true);
+    check_query(query);
+    return handle_get_presence(s, ctx, r);
+  }
+  if (seg.size() > next + 1) fail_at(next + 1);
+  std::string_view name = action_name(seg[next]);
+  for (const ActionEntry& a : kActions) {
+    if (iequals(name, a.name)) {
+      require_method(ctx, false);
+      check_query(query);
+      check_body_headers(ctx.request);
+      return a.handler(s, ctx, r);
+    }
+  }
+  return fail_at(next);
+}
+
+}  // namespace
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  if (!path.empty() && path[0] == '/') i = 1;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view part = path.substr(i, j - i);
+    // A trailing slash adds no segment; an empty inner one is kept so that
+    // it is reported as an unknown segment.
+    if (!(part.empty() && j == path.size())) {
+      out.push_back(percent_decode(part));
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> query_names(std::string_view query) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < query.size()) {
+    size_t j = query.find('&', i);
+    if (j == std::string_view::npos) j = query.size();
+    std::string_view pair = query.substr(i, j - i);
+    std::string_view name = pair.substr(0, pair.find('='));
+    if (!name.empty()) out.push_back(percent_decode(name));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<uint64_t> dist;
+  uint64_t a = dist(rng), b = dist(rng);
+  // RFC 9562 version 4, variant 10.
+  a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+  b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xFFFF),
+                static_cast<unsigned>(a & 0xFFFF),
+                static_cast<unsigned>(b >> 48),
+                static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+HttpResponse Router::handle(const HttpRequest& request) const noexcept {
+  try {
+    std::string client = request.header("client-request-id");
+    RequestContext ctx{request, service_.clock->now(), new_request_id(), {},
+                       {}};
+    ctx.client_request_id = echoable(client) ? client : ctx.request_id;
+    HttpResponse res;
+    try {
+      res = dispatch(ctx);
+    } catch (const GraphError& e) {
+      res = error_response(e, ctx);
+    } catch (...) {
+      res = error_response(errors::internal(), ctx);
+    }
+    add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
+    return res;
+  } catch (...) {
+    // Out of memory or similar while writing the answer: a fixed reply.
+    HttpResponse res;
+    res.status = 500;
+    res.close_connection = true;
+    return res;
+  }
+}
+
+HttpResponse Router::reject(const HttpRequest& request,
+                            const GraphError& error) const noexcept {
+  try {
+    std::string client = request.header("client-request-id");
+    RequestContext ctx{request, service_.clock->now(), new_request_id(), {},
+                       {}};
+    ctx.client_request_id = echoable(client) ? client : ctx.request_id;
+    HttpResponse res = error_response(error, ctx);
+    add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
+    return res;
+  } catch (...) {
+    HttpResponse res;
+    res.status = error.status();
+    res.close_connection = true;
+    return res;
+  }
+}
+
+HttpResponse Router::dispatch(RequestContext& ctx) const {
+  std::string_view target = ctx.request.target;
+  if (target.empty() || target[0] != '/') throw errors::unknown_path();
+  size_t q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::string_view query =
+      q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+  std::vector<std::string> seg = split_path(path);
+  if (seg.empty()) throw errors::unknown_path();
+  if (seg[0] == "_mock") {
+    if (ctx.request.method == "POST") check_body_headers(ctx.request);
+    return handle_control(service_, ctx, {seg.begin() + 1, seg.end()});
+  }
+  for (const char* version : {"v1.0", "beta"}) {
+    if (iequals(seg[0], version)) {
+      return route_graph(service_, ctx, version, {seg.begin() + 1, seg.end()},
+                         query);
+    }
+  }
+  throw errors::unknown_path();
+}
+
+HttpResponse transport_error_response(int status, core::TimePoint now,
+                                      std::string_view client_request_id) {
+  HttpResponse res;
+  try {
+    res.status = status;
+    std::string request_id = new_request_id();
+    std::string client = echoable(client_request_id)
+                             ? std::string(client_request_id)
+                             : request_id;
+    res.body = graph::error_body(graph::default_code_for_status(status),
+                                 graph::default_message_for_status(status),
+                                 now, request_id, client);
+    res.set_header("Content-Type", "application/json");
+    add_common_headers(res, request_id, client, now);
+  } catch (...) {
+    res.body.clear();
+  }
+  return res;
+}
+
+}  // namespace gpm::http

@@ -1,0 +1,64 @@
+// The one entry point every request goes through, whatever carried it (a
+// socket, a $batch item, a fuzz input): parses the raw target, checks auth,
+// finds the route, runs its handler, and writes every failure in the Graph
+// error envelope with request-id, client-request-id and Date (R6.1, R6.2,
+// D12, D13, D18-D20).
+// Depends on graph, store, core. Thread-safe: handle() may run concurrently.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "graph/graph_error.h"
+#include "graph/jwt.h"
+#include "http/request.h"
+#include "http/service.h"
+
+namespace gpm::http {
+
+// What one request knows about itself while it is handled.
+struct RequestContext {
+  const HttpRequest& request;
+  core::TimePoint now;  // the request's one clock reading (D20)
+  std::string request_id;
+  std::string client_request_id;
+  graph::TokenClaims claims;  // of the bearer token, when there is one
+};
+
+inline constexpr std::string_view kODataJson =
+    "application/json;odata.metadata=minimal;odata.streaming=true;"
+    "IEEE754Compatible=false;charset=utf-8";
+
+class Router {
+ public:
+  explicit Router(Service& service) : service_(service) {}
+
+  // Never throws; internal failures become a 500 with a fixed message.
+  HttpResponse handle(const HttpRequest& request) const noexcept;
+  // The Graph error response for `error`, as handle() would write it, for
+  // failures the transport finds before the router runs (body too large).
+  HttpResponse reject(const HttpRequest& request,
+                      const graph::GraphError& error) const noexcept;
+
+ private:
+  HttpResponse dispatch(RequestContext& ctx) const;
+  Service& service_;
+};
+
+// Splits the path of a raw target into percent-decoded segments (a trailing
+// slash adds no segment). Throws GraphError 400 on a bad escape.
+std::vector<std::string> split_path(std::string_view path);
+// Decoded query parameter names of a raw query string.
+std::vector<std::string> query_names(std::string_view query);
+
+// A new random request id (GUID form).
+std::string new_request_id();
+
+// A Graph error response for status `status` when the HTTP library itself
+// refused the request (bad request line, URI too long, ...). Never throws.
+HttpResponse transport_error_response(int status, core::TimePoint now,
+                                      std::string_view client_request_id);
+
+}  // namespace gpm::http
