@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 
 namespace gpm::core {
 namespace {
@@ -54,7 +55,7 @@ char upper(char c) {
 }  // namespace
 
 std::optional<Duration> parse_iso_duration(std::string_view s) {
-  // Nine digits per component keep every sum far from overflow.
+  // Nine digits per component; the total is checked against overflow below.
   constexpr size_t kMaxDigits = 9;
   if (s.empty() || upper(s[0]) != 'P') return std::nullopt;
   size_t i = 1;
@@ -73,7 +74,9 @@ std::optional<Duration> parse_iso_duration(std::string_view s) {
     }
     auto n = read_number(s, i, kMaxDigits);
     if (!n) return std::nullopt;
+    size_t before_fraction = i;
     auto frac = read_fraction(s, i);
+    bool has_fraction = i != before_fraction;
     if (!frac || i >= s.size()) return std::nullopt;
     char unit = upper(s[i++]);
     int rank = 0;
@@ -100,8 +103,13 @@ std::optional<Duration> parse_iso_duration(std::string_view s) {
     }
     if (rank <= last_rank) return std::nullopt;
     // Only the last component may carry a fraction.
-    if (*frac != 0 && i != s.size()) return std::nullopt;
+    if (has_fraction && i != s.size()) return std::nullopt;
     last_rank = rank;
+    // Refuse what a nanosecond count cannot hold (about 292 years).
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    if (*n > (kMax - total.count()) / unit_len.count() - 1) {
+      return std::nullopt;
+    }
     total += unit_len * *n;
     total += nanoseconds(static_cast<int64_t>(
         static_cast<long double>(*frac) * unit_len.count() / 1e9L));
@@ -201,7 +209,10 @@ std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
   year_month_day ymd{year(static_cast<int>(*y)),
                      month(static_cast<unsigned>(*mo)),
                      day(static_cast<unsigned>(*d))};
-  if (!ymd.ok() || *y < 1 || *h > 23 || *mi > 59 || sec > 59) {
+  // Years outside 1700..2200 are refused: a nanosecond TimePoint holds
+  // only about 1678..2262.
+  if (!ymd.ok() || *y < 1700 || *y > 2200 || *h > 23 || *mi > 59 ||
+      sec > 59) {
     return std::nullopt;
   }
   p.year = static_cast<int>(*y);

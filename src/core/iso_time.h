@@ -32,7 +32,8 @@ struct DateTimeParts {
 
 // Parses YYYY-MM-DDTHH:MM[:SS[.f{1,9}]][Z|+HH:MM|-HH:MM] (a space may stand
 // for T; digits beyond nanoseconds are ignored). Validates ranges, including
-// the day of the month.
+// the day of the month; years outside 1700..2200 are refused (they do not
+// fit a TimePoint).
 std::optional<DateTimeParts> parse_iso_datetime(std::string_view s);
 
 // The instant of `p` read as UTC, applying its offset when it has one.

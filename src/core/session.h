@@ -3,6 +3,7 @@
 // Pure data, std only. Not synchronised: the owner guards it.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,9 @@ struct Session {
   std::optional<TimePoint> expires_at;
   // A Teams-client session (D16): never fades and never expires on its own.
   bool is_client = false;
+  // Order of writes within the user (set by UserPresence): breaks D4 ties
+  // between sessions set at the same instant, as under a frozen clock.
+  uint64_t write_order = 0;
 };
 
 // Where a session stands at an instant (R4.5, R4.6, D3).

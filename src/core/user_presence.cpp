@@ -8,11 +8,14 @@ bool PresenceView::same_message(const std::optional<StatusMessage>& a,
                                 const std::optional<StatusMessage>& b) {
   if (a.has_value() != b.has_value()) return false;
   if (!a) return true;
-  auto expiry_at = [](const StatusMessage& m) {
-    return m.expiry ? std::optional<TimePoint>(m.expiry->at) : std::nullopt;
+  auto same_expiry = [](const StatusMessage& x, const StatusMessage& y) {
+    if (x.expiry.has_value() != y.expiry.has_value()) return false;
+    return !x.expiry || (x.expiry->at == y.expiry->at &&
+                         x.expiry->date_time == y.expiry->date_time &&
+                         x.expiry->time_zone == y.expiry->time_zone);
   };
   return a->content == b->content && a->content_type == b->content_type &&
-         a->published_at == b->published_at && expiry_at(*a) == expiry_at(*b);
+         a->published_at == b->published_at && same_expiry(*a, *b);
 }
 
 PresenceView UserPresence::compute(TimePoint now) const {
@@ -50,6 +53,7 @@ void UserPresence::set_presence(std::string_view session_id,
 
 void UserPresence::put_session(Session s, TimePoint now) {
   observe(now);
+  s.write_order = ++writes_;
   auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& x) {
     return same_session_id(x.session_id, s.session_id);
   });

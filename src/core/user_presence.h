@@ -76,6 +76,7 @@ class UserPresence {
   std::optional<StatusMessage> status_message_;
   OutOfOfficeSettings out_of_office_;
   uint64_t sequence_ = 1;
+  uint64_t writes_ = 0;  // session writes so far (Session::write_order)
   PresenceView last_seen_;
 };
 
