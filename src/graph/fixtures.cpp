@@ -104,17 +104,16 @@ class Parser {
     if (auto it = j.find("preferredPresence"); it != j.end()) {
       std::string pp = path + ".preferredPresence";
       try {
-        auto r = parse_set_preferred(it->dump());
+        auto r = parse_preferred_presence(*it);
         u.presence.set_preferred(r.state, r.expiration, now_);
       } catch (const GraphError& e) {
         fail(pp, e.message());
       }
     }
     if (auto it = j.find("statusMessage"); it != j.end()) {
-      json wrapper = {{"statusMessage", *it}};
       try {
         u.presence.set_status_message(
-            parse_set_status_message(wrapper.dump(), now_, zones_), now_);
+            parse_status_message(&*it, now_, zones_), now_);
       } catch (const GraphError& e) {
         fail(path + ".statusMessage", e.message());
       }

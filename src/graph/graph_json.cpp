@@ -20,6 +20,19 @@ constexpr std::string_view kPreferredPairs =
     "Available/Available, Busy/Busy, DoNotDisturb/DoNotDisturb, "
     "BeRightBack/BeRightBack, Away/Away, Offline/OffWork";
 
+// How a request value is named in an error message: scalars as written
+// (strings cut short), containers by kind, so hostile nesting is never
+// serialised.
+std::string describe(const json& v) {
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    return s.size() > 100 ? s.substr(0, 100) + "..." : s;
+  }
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  return v.dump();
+}
+
 const json* member(const json& obj, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return nullptr;
@@ -58,7 +71,7 @@ std::optional<core::Duration> optional_duration(const json& obj,
                                                 std::string_view range) {
   const json* v = member(obj, key);
   if (v == nullptr) return std::nullopt;
-  std::string text = v->is_string() ? v->get<std::string>() : v->dump();
+  std::string text = describe(*v);
   auto d = v->is_string() ? core::parse_iso_duration(text) : std::nullopt;
   if (!d) {
     throw errors::bad_request(
@@ -134,7 +147,13 @@ std::string parse_clear_presence(std::string_view body) {
 }
 
 SetPreferredRequest parse_set_preferred(std::string_view body) {
-  json j = parse_object_body(body, false);
+  return parse_preferred_presence(parse_object_body(body, false));
+}
+
+SetPreferredRequest parse_preferred_presence(const json& j) {
+  if (!j.is_object()) {
+    throw errors::bad_request("The request body must be a JSON object.");
+  }
   SetPreferredRequest r;
   r.state = required_pair(j, kPreferredPairs);
   if (!core::is_settable_preferred_pair(r.state)) {
@@ -166,7 +185,11 @@ void parse_clear_preferred(std::string_view body) {
 std::optional<core::StatusMessage> parse_set_status_message(
     std::string_view body, core::TimePoint now, const tz::TimeZoneDb& zones) {
   json j = parse_object_body(body, false);
-  const json* sm = member(j, "statusMessage");
+  return parse_status_message(member(j, "statusMessage"), now, zones);
+}
+
+std::optional<core::StatusMessage> parse_status_message(
+    const json* sm, core::TimePoint now, const tz::TimeZoneDb& zones) {
   if (sm == nullptr || !sm->is_object()) {
     throw errors::bad_request(
         "The parameter 'statusMessage' is required and must be an object "
@@ -256,9 +279,7 @@ std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
   std::unordered_set<std::string> seen;
   for (const json& id : *ids) {
     if (!id.is_string() || !store::is_guid(id.get<std::string>())) {
-      std::string shown = id.is_string() ? id.get<std::string>() : id.dump();
-      if (shown.size() > 100) shown = shown.substr(0, 100) + "...";
-      throw errors::bad_request("The id '" + shown +
+      throw errors::bad_request("The id '" + describe(id) +
                                 "' in 'ids' is not a user object id (GUID).");
     }
     std::string key = store::to_lower_ascii(id.get<std::string>());

@@ -37,6 +37,8 @@ struct SetPreferredRequest {
 };
 // R3.5, D5.
 SetPreferredRequest parse_set_preferred(std::string_view body);
+// The same for a parsed body (fixtures).
+SetPreferredRequest parse_preferred_presence(const nlohmann::json& body);
 // R3.6.1: `{}` or nothing; any JSON object is accepted.
 void parse_clear_preferred(std::string_view body);
 
@@ -44,6 +46,10 @@ void parse_clear_preferred(std::string_view body);
 // empty `content`).
 std::optional<core::StatusMessage> parse_set_status_message(
     std::string_view body, core::TimePoint now, const tz::TimeZoneDb& zones);
+// The same for the parsed `statusMessage` value (null or absent: 400).
+std::optional<core::StatusMessage> parse_status_message(
+    const nlohmann::json* status_message, core::TimePoint now,
+    const tz::TimeZoneDb& zones);
 
 // R3.2, D7: the ids, de-duplicated (case-insensitively) in first-seen order.
 inline constexpr size_t kMaxPresenceIds = 650;

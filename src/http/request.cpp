@@ -25,6 +25,17 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool is_json_media_type(std::string_view content_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) {
+    media.remove_suffix(1);
+  }
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) {
+    media.remove_prefix(1);
+  }
+  return iequals(media, "application/json");
+}
+
 std::string HttpRequest::header(std::string_view name) const {
   auto it = headers.find(name);
   return it == headers.end() ? std::string() : it->second;

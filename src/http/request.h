@@ -21,11 +21,18 @@ using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
 bool iequals(std::string_view a, std::string_view b);
 
+// True for `application/json` with any parameters, in any case (D18).
+bool is_json_media_type(std::string_view content_type);
+
 struct HttpRequest {
   std::string method;  // as sent, e.g. "POST"
   std::string target;  // raw request target: path and query, not decoded
   HeaderMap headers;
   std::string body;
+  // True when the transport left an announced body unread because it could
+  // not be accepted anyway (not JSON, or compressed): routes that take a
+  // body then answer 415 (D18).
+  bool body_unread = false;
 
   // The first value of header `name`, or "" if absent.
   std::string header(std::string_view name) const;

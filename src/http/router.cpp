@@ -138,13 +138,9 @@ void check_body_headers(const HttpRequest& req) {
         "Content-Encoding '" + encoding +
         "' is not supported; send the body uncompressed.");
   }
-  if (req.body.empty()) return;
+  if (req.body.empty() && !req.body_unread) return;
   std::string type = req.header("Content-Type");
-  std::string_view media = type;
-  media = media.substr(0, media.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
-  if (!iequals(media, "application/json")) {
+  if (!is_json_media_type(type)) {
     throw errors::unsupported_media_type(
         "The request body must be application/json; got '" +
         (type.empty() ? std::string("no Content-Type") : type) + "'.");

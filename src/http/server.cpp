@@ -283,8 +283,11 @@ Server::Server(Service& service)
     } else if (length && static_cast<unsigned long long>(*length) > limit) {
       out = router_.reject(r, graph::errors::payload_too_large(limit));
       out.close_connection = true;
-    } else if (encoded && (chunked || length.value_or(0) > 0)) {
-      // D18: refused unread (httplib would inflate it first).
+    } else if ((chunked || length.value_or(0) > 0) &&
+               (encoded || !is_json_media_type(r.header("Content-Type")))) {
+      // D18: a body that will be refused is not read (httplib would inflate
+      // a compressed one, or parse a multipart one, first).
+      r.body_unread = true;
       out = router_.handle(r);
       out.close_connection = true;
     } else if (chunked || length.value_or(0) > 0) {
