@@ -117,6 +117,35 @@ std::vector<Option> options() {
        }},
       {"zoneinfo-dir", "GPM_ZONEINFO_DIR", true,
        [](Config& c, const std::string& v) { c.zoneinfo_dir = v; }},
+      {"max-tenants", "GPM_MAX_TENANTS", true,
+       [](Config& c, const std::string& v) {
+         c.max_tenants =
+             static_cast<size_t>(parse_int("--max-tenants", v, 1, 1000000));
+       }},
+      {"journal-size", "GPM_JOURNAL_SIZE", true,
+       [](Config& c, const std::string& v) {
+         c.journal_size =
+             static_cast<size_t>(parse_int("--journal-size", v, 0, 10000000));
+       }},
+      {"log-format", "GPM_LOG_FORMAT", true,
+       [](Config& c, const std::string& v) {
+         if (v == "text") {
+           c.log_format = LogFormat::Text;
+         } else if (v == "json") {
+           c.log_format = LogFormat::Json;
+         } else {
+           throw BadOption("invalid value '" + v +
+                           "' for --log-format: expected text or json");
+         }
+       }},
+      {"quiet", "GPM_QUIET", false,
+       [](Config& c, const std::string& v) {
+         c.quiet = parse_bool("--quiet", v);
+       }},
+      {"ready-file", "GPM_READY_FILE", true,
+       [](Config& c, const std::string& v) { c.ready_file = v; }},
+      {"state-file", "GPM_STATE_FILE", true,
+       [](Config& c, const std::string& v) { c.state_file = v; }},
   };
 }
 
@@ -159,6 +188,16 @@ Options (each also read from the environment variable shown; flags win):
                             setPresence (GPM_BETA_EXTRA_PAIRS=true) [off]
   --zoneinfo-dir DIR        IANA time-zone files (GPM_ZONEINFO_DIR)
                             [/usr/share/zoneinfo]
+  --max-tenants N           most tenants at once, default included; more is
+                            503 (GPM_MAX_TENANTS) [1000]
+  --journal-size N          Graph requests kept per tenant in the journal;
+                            0 = off (GPM_JOURNAL_SIZE) [10000]
+  --log-format text|json    access-log lines on stderr (GPM_LOG_FORMAT) [text]
+  --quiet                   no access log (GPM_QUIET=true)
+  --ready-file PATH         once listening, write the URL to PATH atomically
+                            (GPM_READY_FILE)
+  --state-file PATH         restore tenants from PATH at start, save them there
+                            on SIGINT/SIGTERM (GPM_STATE_FILE)
   --help                    print this text and exit
   --version                 print the version and exit
 )";

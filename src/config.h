@@ -15,6 +15,7 @@ namespace gpm {
 
 enum class ClockMode { System, Manual };
 enum class AuthMode { Permissive, Off };
+enum class LogFormat { Text, Json, Off };
 
 struct Config {
   // Interface to bind. 127.0.0.1 keeps the mock off the network.
@@ -44,6 +45,18 @@ struct Config {
   bool beta_extra_pairs = false;
   // Where IANA time-zone files are read from (status message expiry, D17).
   std::string zoneinfo_dir = "/usr/share/zoneinfo";
+  // D24: most tenants at once, the default one included; more is 503.
+  size_t max_tenants = 1000;
+  // Journal entries kept per tenant; 0 turns the journal off.
+  size_t journal_size = 10000;
+  // Access log on stderr: `text` or `json` lines.
+  LogFormat log_format = LogFormat::Text;
+  // No access log at all.
+  bool quiet = false;
+  // Once listening, the bound URL is written here (atomically).
+  std::string ready_file;
+  // Tenants restored from here at start and saved here on clean shutdown.
+  std::string state_file;
 };
 
 // What parse_args decided instead of a Config: print `text` to stdout (exit

@@ -1,6 +1,7 @@
-// Composition root: options -> clock -> time zones -> fixtures -> store ->
-// server. Exit codes: 0 after SIGINT/SIGTERM or --help; 2 for bad options,
-// a bad fixture file, or a port that cannot be bound.
+// Composition root: options -> time zones -> fixtures -> service (tenants,
+// clocks, journal, log) -> server. Exit codes: 0 after SIGINT/SIGTERM or
+// --help; 2 for bad options, a bad fixture or state file, or a port that
+// cannot be bound.
 #include <pthread.h>
 #include <signal.h>
 
@@ -11,35 +12,40 @@
 #include "config.h"
 #include "graph/fixtures.h"
 #include "http/server.h"
+#include "http/state_file.h"
 
 namespace {
 
 int serve(gpm::Config config) {
   using namespace gpm;
-  http::Service service;
-  service.config = std::move(config);
-  const Config& c = service.config;
-  if (c.clock == ClockMode::Manual) {
-    auto manual = std::make_unique<core::ManualClock>(
-        c.clock_start.value_or(std::chrono::system_clock::now()));
-    service.manual_clock = manual.get();
-    service.clock = std::move(manual);
-  } else {
-    service.clock = std::make_unique<core::SystemClock>();
-  }
-  service.zones = std::make_unique<tz::TimeZoneDb>(c.zoneinfo_dir);
-  store::Snapshot snapshot;
-  if (!c.fixtures.empty()) {
+  // The instant fixture sessions without `setAt` were set at: the start of
+  // the manual clock, else now.
+  core::TimePoint load_at =
+      config.clock == ClockMode::Manual && config.clock_start
+          ? *config.clock_start
+          : std::chrono::system_clock::now();
+  if (config.clock == ClockMode::Manual) config.clock_start = load_at;
+  store::Snapshot fixtures;
+  tz::TimeZoneDb zones(config.zoneinfo_dir);
+  if (!config.fixtures.empty()) {
     try {
-      snapshot = graph::load_fixture_file(c.fixtures, service.clock->now(),
-                                          *service.zones);
+      fixtures = graph::load_fixture_file(config.fixtures, load_at, zones);
     } catch (const graph::FixtureError& e) {
       std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
                 << "\n";
       return 2;
     }
   }
-  service.store = std::make_unique<store::Store>(std::move(snapshot));
+  auto service = http::make_service(std::move(config), std::move(fixtures));
+  const Config& c = service->config;
+  if (!c.state_file.empty()) {
+    try {
+      http::restore_state_file(*service, c.state_file);
+    } catch (const graph::FixtureError& e) {
+      std::cerr << "graph-presence-mock: bad state file: " << e.what() << "\n";
+      return 2;
+    }
+  }
 
   // SIGINT/SIGTERM are taken by one thread with sigwait, so no handler runs
   // inside a worker; blocked before any other thread starts.
@@ -49,7 +55,7 @@ int serve(gpm::Config config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  http::Server server(service);
+  http::Server server(*service);
   std::string error;
   int port = server.bind(c.host, c.port, error);
   if (port < 0) {
@@ -58,8 +64,14 @@ int serve(gpm::Config config) {
   }
   std::string shown_host =
       c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
-  std::cout << "listening on http://" << shown_host << ":" << port
-            << std::endl;
+  std::string url = "http://" + shown_host + ":" + std::to_string(port);
+  std::cout << "listening on " << url << std::endl;
+  if (!c.ready_file.empty() &&
+      !http::write_file_atomically(c.ready_file, url + "\n", error)) {
+    std::cerr << "graph-presence-mock: cannot write --ready-file: " << error
+              << "\n";
+    return 2;
+  }
 
   std::thread waiter([&] {
     int sig = 0;
@@ -70,6 +82,12 @@ int serve(gpm::Config config) {
   // run() may end without a signal (a listen failure): wake the waiter.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  if (!c.state_file.empty() &&
+      !http::save_state_file(*service, c.state_file, error)) {
+    std::cerr << "graph-presence-mock: cannot save --state-file: " << error
+              << "\n";
+    return 1;
+  }
   return ok ? 0 : 1;
 }
 

@@ -44,6 +44,8 @@ class ManualClock final : public Clock {
   }
   // REQUIRES: d >= 0.
   void advance(Duration d) { now_ += d.count(); }
+  // Puts the clock at `t` even if that is backwards (a reset, D24).
+  void reset_to(TimePoint t) { now_ = t.time_since_epoch().count(); }
 
  private:
   std::atomic<Duration::rep> now_;  // ticks since the epoch

@@ -105,6 +105,33 @@ void UserPresence::set_out_of_office(OutOfOfficeSettings settings,
   observe(now);
 }
 
+PresenceView UserPresence::peek(TimePoint now) const {
+  PresenceView v = compute(now);
+  v.sequence = v == last_seen_ ? sequence_ : sequence_ + 1;
+  return v;
+}
+
+bool UserPresence::stable_at(TimePoint now) const {
+  for (const Session& s : sessions_) {
+    if (session_at(s, now).stage == SessionStage::Expired) return false;
+  }
+  if (preferred_ && !preferred_live(*preferred_, now)) return false;
+  if (status_message_ && !status_message_live(*status_message_, now)) {
+    return false;
+  }
+  return compute(now) == last_seen_;
+}
+
+bool UserPresence::remove_session(std::string_view session_id,
+                                  TimePoint now) {
+  observe(now);
+  auto removed = std::erase_if(sessions_, [&](const Session& s) {
+    return same_session_id(s.session_id, session_id);
+  });
+  observe(now);
+  return removed > 0;
+}
+
 PresenceView UserPresence::view(TimePoint now) {
   observe(now);
   PresenceView v = last_seen_;

@@ -58,11 +58,30 @@ class UserPresence {
   // from the last one observed (D10), hence not const.
   PresenceView view(TimePoint now);
 
-  // Live sessions and live preferred presence as of the last observation.
+  // What view(now) would return, without observing: nothing changes. The
+  // sequence number is the one view(now) would give.
+  PresenceView peek(TimePoint now) const;
+  // True when view(now) would change nothing stored (no expiry to drop, no
+  // sequence number to move), so a shared copy may be read as is.
+  bool stable_at(TimePoint now) const;
+
+  // Removes the session `session_id`, app or Teams client (control plane);
+  // false if there is no live one.
+  bool remove_session(std::string_view session_id, TimePoint now);
+  // Restores a sequence number from a snapshot.
+  // REQUIRES: nothing observed since construction except fixture writes.
+  void restore_sequence(uint64_t sequence) { sequence_ = sequence; }
+
+  // Stored state, possibly including items that have expired since the last
+  // observation (callers filter with `now`).
   const std::vector<Session>& sessions() const { return sessions_; }
   const std::optional<PreferredPresence>& preferred() const {
     return preferred_;
   }
+  const std::optional<StatusMessage>& status_message() const {
+    return status_message_;
+  }
+  const OutOfOfficeSettings& out_of_office() const { return out_of_office_; }
   uint64_t sequence() const { return sequence_; }
 
  private:

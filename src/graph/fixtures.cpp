@@ -45,6 +45,10 @@ class Parser {
     return s;
   }
 
+  store::User user(const json& j, const std::string& path) {
+    return parse_user(j, path);
+  }
+
  private:
   [[noreturn]] void fail(const std::string& path, const std::string& what) {
     throw FixtureError(std::string(source_) + ": " + path + ": " + what);
@@ -87,7 +91,8 @@ class Parser {
     expect_object(j, path);
     only_keys(j, path,
               {"id", "userPrincipalName", "displayName", "sessions",
-               "preferredPresence", "statusMessage", "outOfOfficeSettings"});
+               "preferredPresence", "statusMessage", "outOfOfficeSettings",
+               "sequenceNumber"});
     store::User u;
     std::string id = string_at(j, path, "id", true);
     if (!store::is_guid(id)) fail(path + ".id", "not a GUID");
@@ -103,19 +108,33 @@ class Parser {
     }
     if (auto it = j.find("preferredPresence"); it != j.end()) {
       std::string pp = path + ".preferredPresence";
+      expect_object(*it, pp);
+      only_keys(*it, pp,
+                {"availability", "activity", "expirationDuration", "setAt",
+                 "expiresAt"});
+      if (it->contains("expirationDuration") && it->contains("expiresAt")) {
+        fail(pp, "give expirationDuration or expiresAt, not both");
+      }
       try {
         auto r = parse_preferred_presence(*it);
-        u.presence.set_preferred(r.state, r.expiration, now_);
+        core::TimePoint set_at = instant_at(*it, pp, "setAt", now_);
+        core::TimePoint expires_at =
+            instant_at(*it, pp, "expiresAt", set_at + r.expiration);
+        u.presence.put_preferred({r.state, set_at, expires_at}, now_);
       } catch (const GraphError& e) {
         fail(pp, e.message());
       }
     }
     if (auto it = j.find("statusMessage"); it != j.end()) {
+      std::string sp = path + ".statusMessage";
+      expect_object(*it, sp);
+      only_keys(*it, sp, {"message", "expiryDateTime", "publishedDateTime"});
       try {
-        u.presence.set_status_message(
-            parse_status_message(&*it, now_, zones_), now_);
+        auto m = parse_status_message(&*it, now_, zones_);
+        if (m) m->published_at = instant_at(*it, sp, "publishedDateTime", now_);
+        u.presence.set_status_message(std::move(m), now_);
       } catch (const GraphError& e) {
-        fail(path + ".statusMessage", e.message());
+        fail(sp, e.message());
       }
     }
     if (auto it = j.find("outOfOfficeSettings"); it != j.end()) {
@@ -130,6 +149,13 @@ class Parser {
         oof.is_out_of_office = b->get<bool>();
       }
       u.presence.set_out_of_office(oof, now_);
+    }
+    std::string seq = string_at(j, path, "sequenceNumber", false);
+    if (!seq.empty()) {
+      auto n = parse_sequence_number(seq);
+      if (!n) fail(path + ".sequenceNumber", "not of the form A0000000042");
+      u.presence.view(now_);
+      u.presence.restore_sequence(*n);
     }
     return u;
   }
@@ -189,6 +215,20 @@ class Parser {
 };
 
 }  // namespace
+
+store::User parse_fixture_user(const nlohmann::json& user,
+                               std::string_view source, std::string_view path,
+                               core::TimePoint now,
+                               const tz::TimeZoneDb& zones) {
+  return Parser(source, now, zones).user(user, std::string(path));
+}
+
+store::Snapshot parse_fixture_document(const nlohmann::json& doc,
+                                       std::string_view source,
+                                       core::TimePoint now,
+                                       const tz::TimeZoneDb& zones) {
+  return Parser(source, now, zones).parse(doc);
+}
 
 store::Snapshot parse_fixtures(std::string_view text, std::string_view source,
                                core::TimePoint now,

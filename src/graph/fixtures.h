@@ -3,6 +3,7 @@
 // snapshot. Depends on core, store, tz and nlohmann_json. Thread-safe: pure.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -23,6 +24,17 @@ class FixtureError : public std::runtime_error {
 // Parses a fixture document. `source` names it in errors; `now` is the
 // instant sessions without `setAt` were set at.
 store::Snapshot parse_fixtures(std::string_view text, std::string_view source,
+                               core::TimePoint now,
+                               const tz::TimeZoneDb& zones);
+
+// The same for a parsed document (the control plane).
+store::Snapshot parse_fixture_document(const nlohmann::json& doc,
+                                       std::string_view source,
+                                       core::TimePoint now,
+                                       const tz::TimeZoneDb& zones);
+// One user object of a fixture document; errors name `path` (e.g. "$").
+store::User parse_fixture_user(const nlohmann::json& user,
+                               std::string_view source, std::string_view path,
                                core::TimePoint now,
                                const tz::TimeZoneDb& zones);
 

@@ -308,6 +308,16 @@ std::string format_sequence_number(uint64_t sequence) {
   return "A" + std::string(10 - digits.size(), '0') + digits;
 }
 
+std::optional<uint64_t> parse_sequence_number(std::string_view s) {
+  if (s.size() != 11 || s[0] != 'A') return std::nullopt;
+  uint64_t n = 0;
+  for (char c : s.substr(1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
 nlohmann::ordered_json presence_json(std::string_view user_id,
                                      const core::PresenceView& view,
                                      bool is_self) {

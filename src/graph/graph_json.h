@@ -66,6 +66,8 @@ std::string presence_collection_context(std::string_view version);
 
 // "A" followed by ten digits (D10, R4.10): string order is version order.
 std::string format_sequence_number(uint64_t sequence);
+// The inverse: "A0000000042" -> 42; nullopt for anything else.
+std::optional<uint64_t> parse_sequence_number(std::string_view s);
 
 // The presence resource (spec 2.1). `is_self`: the caller is this user, so
 // the status message's expiry and published time are shown (R2.6).

@@ -39,7 +39,8 @@ HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
 
 // Everything under /_mock/ (`rest` are the segments after "_mock").
 HttpResponse handle_control(Service& s, RequestContext& ctx,
-                            const std::vector<std::string>& rest);
+                            const std::vector<std::string>& rest,
+                            std::string_view query);
 
 // 200 with a JSON body of the given content type.
 HttpResponse json_response(int status, std::string body,

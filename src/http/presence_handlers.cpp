@@ -17,7 +17,7 @@ std::string caller_user(const Service& s, const RequestContext& ctx) {
     return store::to_lower_ascii(*ctx.claims.oid);
   }
   if (!s.config.me.empty()) return store::to_lower_ascii(s.config.me);
-  return s.store->me().value_or("");
+  return ctx.tenant->store.me().value_or("");
 }
 
 // The store key of the presence a route addresses (D12, D25 for /me).
@@ -35,8 +35,12 @@ template <typename Fn>
 void with_target(Service& s, RequestContext& ctx, const PresenceRoute& r,
                  Fn&& fn) {
   std::string id = target_user(s, ctx, r);
-  bool found = s.store->with_user(id, s.config.auto_create_users,
-                                  [&](store::User& u) { fn(u); });
+  ctx.user = store::to_lower_ascii(id);
+  bool found = ctx.tenant->store.with_user(id, s.config.auto_create_users,
+                                           [&](store::User& u) {
+                                             ctx.user = u.id;
+                                             fn(u);
+                                           });
   if (!found) throw errors::user_not_found(id);
 }
 
@@ -56,12 +60,18 @@ HttpResponse empty_ok() { return HttpResponse{}; }
 HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
                                  const PresenceRoute& r) {
   std::string caller = caller_user(s, ctx);
+  std::string id = target_user(s, ctx, r);
+  ctx.user = store::to_lower_ascii(id);
   nlohmann::ordered_json body;
-  with_target(s, ctx, r, [&](store::User& u) {
-    body["@odata.context"] = graph::presence_context(r.version, r.form, u.id);
-    body.update(
-        graph::presence_json(u.id, u.presence.view(ctx.now), caller == u.id));
-  });
+  bool found = ctx.tenant->store.observe_user(
+      id, s.config.auto_create_users, ctx.now,
+      [&](const store::User& u, const core::PresenceView& view) {
+        ctx.user = u.id;
+        body["@odata.context"] =
+            graph::presence_context(r.version, r.form, u.id);
+        body.update(graph::presence_json(u.id, view, caller == u.id));
+      });
+  if (!found) throw errors::user_not_found(id);
   HttpResponse res = json_response(200, graph::dump(body), kODataJson);
   res.set_header("OData-Version", "4.0");
   return res;
@@ -71,6 +81,7 @@ HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
                                  const PresenceRoute& r) {
   auto req = graph::parse_set_presence(ctx.request.body,
                                        s.config.beta_extra_pairs);
+  ctx.app = req.session_id;
   with_target(s, ctx, r, [&](store::User& u) {
     u.presence.set_presence(req.session_id, req.state, req.expiration,
                             ctx.now);
@@ -81,6 +92,7 @@ HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
 HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
                                    const PresenceRoute& r) {
   std::string session_id = graph::parse_clear_presence(ctx.request.body);
+  ctx.app = session_id;
   bool cleared = false;
   with_target(s, ctx, r, [&](store::User& u) {
     cleared = u.presence.clear_presence(session_id, ctx.now);
@@ -125,10 +137,11 @@ HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
   nlohmann::ordered_json body;
   body["@odata.context"] = graph::presence_collection_context(version);
   auto& value = body["value"] = nlohmann::ordered_json::array();
-  s.store->with_users(ids, s.config.auto_create_users, [&](store::User& u) {
-    value.push_back(
-        graph::presence_json(u.id, u.presence.view(ctx.now), caller == u.id));
-  });
+  ctx.tenant->store.observe_users(
+      ids, s.config.auto_create_users, ctx.now,
+      [&](const store::User& u, const core::PresenceView& view) {
+        value.push_back(graph::presence_json(u.id, view, caller == u.id));
+      });
   HttpResponse res = json_response(200, graph::dump(body), kODataJson);
   res.set_header("OData-Version", "4.0");
   return res;

@@ -1,6 +1,8 @@
 #include "http/router.h"
 
 #include <array>
+#include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "graph/graph_error.h"
@@ -249,6 +251,24 @@ std::vector<std::string> query_names(std::string_view query) {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> query_params(
+    std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = 0;
+  while (i < query.size()) {
+    size_t j = query.find('&', i);
+    if (j == std::string_view::npos) j = query.size();
+    std::string_view pair = query.substr(i, j - i);
+    size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (!name.empty()) out.emplace_back(percent_decode(name), percent_decode(value));
+    i = j + 1;
+  }
+  return out;
+}
+
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_int_distribution<uint64_t> dist;
@@ -266,21 +286,105 @@ std::string new_request_id() {
   return buf;
 }
 
+namespace {
+
+// The target split once: path segments (decoded), the tenant of a
+// /tenants/{t} prefix and the raw path without it, and the query.
+struct Target {
+  std::vector<std::string> segments;  // after any tenant prefix
+  std::optional<std::string> tenant;  // lower case
+  std::string_view raw_path;          // after any tenant prefix
+  std::string_view query;
+};
+
+Target parse_target(std::string_view target) {
+  Target t;
+  if (target.empty() || target[0] != '/') throw errors::unknown_path();
+  size_t q = target.find('?');
+  t.raw_path = target.substr(0, q);
+  if (q != std::string_view::npos) t.query = target.substr(q + 1);
+  t.segments = split_path(t.raw_path);
+  if (t.segments.size() >= 2 && iequals(t.segments[0], "tenants")) {
+    if (!store::is_valid_tenant_id(t.segments[1])) {
+      throw errors::bad_request(
+          "The tenant in /tenants/{tenant} must be 1 to 64 characters of "
+          "letters, digits, '.', '_' and '-'.");
+    }
+    t.tenant = store::to_lower_ascii(t.segments[1]);
+    t.segments.erase(t.segments.begin(), t.segments.begin() + 2);
+    size_t third = t.raw_path.find('/', t.raw_path.find('/', 1) + 1);
+    t.raw_path = third == std::string_view::npos ? std::string_view("/")
+                                                 : t.raw_path.substr(third);
+  }
+  return t;
+}
+
+// D24: the prefix, else a JWT's `tid` on Graph routes, else "default".
+std::string tenant_of(const Target& t, const HttpRequest& req) {
+  if (t.tenant) return *t.tenant;
+  bool control = !t.segments.empty() && t.segments[0] == "_mock";
+  if (!control) {
+    std::string_view auth = req.header("Authorization");
+    if (auth.size() > 7 && iequals(auth.substr(0, 7), "Bearer ")) {
+      auto claims = graph::decode_token(auth.substr(7));
+      if (claims.tid && store::is_valid_tenant_id(*claims.tid)) {
+        return store::to_lower_ascii(*claims.tid);
+      }
+    }
+  }
+  return store::TenantRegistry::kDefault;
+}
+
+}  // namespace
+
 HttpResponse Router::handle(const HttpRequest& request) const noexcept {
+  auto started = std::chrono::steady_clock::now();
   try {
     std::string client = request.header("client-request-id");
-    RequestContext ctx{request, service_.clock->now(), new_request_id(), {},
-                       {}};
+    RequestContext ctx{request, {}, new_request_id(), {}, {}, {}, false, {},
+                       {}, {}};
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res;
+    std::string_view journal_path;
+    bool graph_route = false;
     try {
-      res = dispatch(ctx);
+      Target t = parse_target(request.target);
+      ctx.tenant = service_.tenants->find_or_create(tenant_of(t, request));
+      if (!ctx.tenant) {
+        ctx.tenant = service_.tenants->find_or_create(
+            store::TenantRegistry::kDefault);
+        ctx.now = ctx.tenant->clock().now();
+        throw GraphError(
+            503, "ServiceUnavailable",
+            "The mock holds its maximum of " +
+                std::to_string(service_.tenants->max_tenants()) +
+                " tenants (--max-tenants); reset or raise the limit.");
+      }
+      ctx.now = ctx.tenant->clock().now();
+      ctx.tenant_prefixed = t.tenant.has_value();
+      graph_route = t.segments.empty() || t.segments[0] != "_mock";
+      journal_path = t.raw_path;
+      res = dispatch(ctx, t.segments, t.query);
     } catch (const GraphError& e) {
+      if (!ctx.tenant) {
+        ctx.tenant =
+            service_.tenants->find_or_create(store::TenantRegistry::kDefault);
+        ctx.now = ctx.tenant->clock().now();
+        graph_route = true;
+        journal_path = request.target.substr(0, request.target.find('?'));
+      }
       res = error_response(e, ctx);
     } catch (...) {
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
+    if (graph_route) journal(ctx, journal_path, res);
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - started)
+                    .count();
+    service_.access_log->write({ctx.now, ctx.tenant->id, request.method,
+                                request.target, res.status, ms,
+                                ctx.request_id});
     return res;
   } catch (...) {
     // Out of memory or similar while writing the answer: a fixed reply.
@@ -291,12 +395,45 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
   }
 }
 
+void Router::journal(const RequestContext& ctx, std::string_view path,
+                     const HttpResponse& res) const noexcept {
+  try {
+    store::JournalEntry e;
+    e.time = ctx.now;
+    e.method = ctx.request.method;
+    e.path = std::string(path);
+    e.version = ctx.version;
+    e.tenant = ctx.tenant->id;
+    e.user = ctx.user;
+    e.app = ctx.app ? ctx.app : ctx.claims.appid;
+    e.status = res.status;
+    if (res.status >= 400) {
+      auto body = nlohmann::json::parse(res.body, nullptr, false);
+      if (body.is_object() && body.contains("error") &&
+          body["error"].is_object() && body["error"].contains("code") &&
+          body["error"]["code"].is_string()) {
+        e.error_code = body["error"]["code"].get<std::string>();
+      }
+    }
+    e.request_id = ctx.request_id;
+    e.client_request_id = ctx.client_request_id;
+    const std::string& b = ctx.request.body;
+    e.body_truncated = b.size() > store::kJournalBodyCap;
+    e.body = b.substr(0, store::kJournalBodyCap);
+    ctx.tenant->journal.record(std::move(e));
+  } catch (...) {
+    // The journal never fails a request.
+  }
+}
+
 HttpResponse Router::reject(const HttpRequest& request,
                             const GraphError& error) const noexcept {
   try {
     std::string client = request.header("client-request-id");
-    RequestContext ctx{request, service_.clock->now(), new_request_id(), {},
-                       {}};
+    auto tenant =
+        service_.tenants->find_or_create(store::TenantRegistry::kDefault);
+    RequestContext ctx{request, tenant->clock().now(), new_request_id(), {},
+                       {}, tenant, false, {}, {}, {}};
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res = error_response(error, ctx);
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
@@ -309,21 +446,19 @@ HttpResponse Router::reject(const HttpRequest& request,
   }
 }
 
-HttpResponse Router::dispatch(RequestContext& ctx) const {
-  std::string_view target = ctx.request.target;
-  if (target.empty() || target[0] != '/') throw errors::unknown_path();
-  size_t q = target.find('?');
-  std::string_view path = target.substr(0, q);
-  std::string_view query =
-      q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-  std::vector<std::string> seg = split_path(path);
+HttpResponse Router::dispatch(RequestContext& ctx,
+                              const std::vector<std::string>& seg,
+                              std::string_view query) const {
   if (seg.empty()) throw errors::unknown_path();
   if (seg[0] == "_mock") {
-    if (ctx.request.method == "POST") check_body_headers(ctx.request);
-    return handle_control(service_, ctx, {seg.begin() + 1, seg.end()});
+    if (ctx.request.method == "POST" || ctx.request.method == "PUT") {
+      check_body_headers(ctx.request);
+    }
+    return handle_control(service_, ctx, {seg.begin() + 1, seg.end()}, query);
   }
   for (const char* version : {"v1.0", "beta"}) {
     if (iequals(seg[0], version)) {
+      ctx.version = version;
       return route_graph(service_, ctx, version, {seg.begin() + 1, seg.end()},
                          query);
     }

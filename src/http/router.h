@@ -6,6 +6,8 @@
 // Depends on graph, store, core. Thread-safe: handle() may run concurrently.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,16 +17,23 @@
 #include "graph/jwt.h"
 #include "http/request.h"
 #include "http/service.h"
+#include "store/tenants.h"
 
 namespace gpm::http {
 
 // What one request knows about itself while it is handled.
 struct RequestContext {
   const HttpRequest& request;
-  core::TimePoint now;  // the request's one clock reading (D20)
+  core::TimePoint now;  // the request's one reading of its tenant's clock
   std::string request_id;
   std::string client_request_id;
   graph::TokenClaims claims;  // of the bearer token, when there is one
+  std::shared_ptr<store::Tenant> tenant;  // D24
+  bool tenant_prefixed = false;           // named by /tenants/{t}
+  // Filled by handlers for the journal.
+  std::string version;
+  std::optional<std::string> user;
+  std::optional<std::string> app;
 };
 
 inline constexpr std::string_view kODataJson =
@@ -43,7 +52,11 @@ class Router {
                       const graph::GraphError& error) const noexcept;
 
  private:
-  HttpResponse dispatch(RequestContext& ctx) const;
+  HttpResponse dispatch(RequestContext& ctx,
+                        const std::vector<std::string>& segments,
+                        std::string_view query) const;
+  void journal(const RequestContext& ctx, std::string_view path,
+               const HttpResponse& res) const noexcept;
   Service& service_;
 };
 
@@ -52,6 +65,9 @@ class Router {
 std::vector<std::string> split_path(std::string_view path);
 // Decoded query parameter names of a raw query string.
 std::vector<std::string> query_names(std::string_view query);
+// Decoded (name, value) pairs of a raw query string ('+' stays '+').
+std::vector<std::pair<std::string, std::string>> query_params(
+    std::string_view query);
 
 // A new random request id (GUID form).
 std::string new_request_id();

@@ -331,7 +331,10 @@ Server::Server(Service& service)
         return httplib::Server::HandlerResponse::Unhandled;
       }
       HttpResponse out = transport_error_response(
-          res.status, service_.clock->now(),
+          res.status,
+          service_.tenants->find_or_create(store::TenantRegistry::kDefault)
+              ->clock()
+              .now(),
           req.get_header_value("client-request-id"));
       write_response(out, res);
       return httplib::Server::HandlerResponse::Handled;

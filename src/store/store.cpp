@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <algorithm>
+
 namespace gpm::store {
 
 bool is_guid(std::string_view s) {
@@ -24,47 +26,94 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
-Store::Store(Snapshot initial) : initial_(std::move(initial)) {
-  std::lock_guard lock(mutex_);
-  load_locked(initial_);
+Base::Base(Snapshot s) {
+  users.reserve(s.users.size());
+  for (User& u : s.users) {
+    std::string key = to_lower_ascii(u.id);
+    u.id = key;
+    if (!u.user_principal_name.empty()) {
+      upn[to_lower_ascii(u.user_principal_name)] = key;
+    }
+    users.insert_or_assign(std::move(key), std::move(u));
+  }
+  if (s.me) me = to_lower_ascii(*s.me);
 }
 
-void Store::load_locked(const Snapshot& s) {
-  users_.clear();
-  upn_.clear();
-  users_.reserve(s.users.size());
-  for (const User& u : s.users) {
-    std::string key = to_lower_ascii(u.id);
-    if (!u.user_principal_name.empty()) {
-      upn_[to_lower_ascii(u.user_principal_name)] = key;
-    }
-    users_.insert_or_assign(std::move(key), u);
-  }
-  me_ = s.me ? std::optional(to_lower_ascii(*s.me)) : std::nullopt;
-}
+Store::Store(std::shared_ptr<const Base> base) : base_(std::move(base)) {}
 
 void Store::reset() {
   std::lock_guard lock(mutex_);
-  load_locked(initial_);
+  overlay_.clear();
+  overlay_upn_.clear();
+  hidden_.clear();
+  hide_all_base_ = false;
+  me_override_.reset();
 }
 
-User* Store::find_locked(std::string_view id_or_upn, bool create_if_missing) {
+std::optional<std::string> Store::resolve_locked(
+    std::string_view id_or_upn) const {
   std::string key = to_lower_ascii(id_or_upn);
-  if (auto it = users_.find(key); it != users_.end()) return &it->second;
-  if (auto it = upn_.find(key); it != upn_.end()) {
-    if (auto u = users_.find(it->second); u != users_.end()) return &u->second;
+  if (overlay_.count(key)) return key;
+  auto base_visible = [&](const std::string& id) {
+    return !hide_all_base_ && !hidden_.count(id) && base_->users.count(id);
+  };
+  if (base_visible(key)) return key;
+  if (auto it = overlay_upn_.find(key); it != overlay_upn_.end()) {
+    auto u = overlay_.find(it->second);
+    if (u != overlay_.end() &&
+        to_lower_ascii(u->second.user_principal_name) == key) {
+      return it->second;
+    }
   }
+  if (auto it = base_->upn.find(key); it != base_->upn.end()) {
+    // The base user may since have been replaced with another UPN.
+    if (base_visible(it->second) && !overlay_.count(it->second)) {
+      return it->second;
+    }
+  }
+  return std::nullopt;
+}
+
+const User* Store::find_const_locked(const std::string& id) const {
+  if (auto it = overlay_.find(id); it != overlay_.end()) return &it->second;
+  if (hide_all_base_ || hidden_.count(id)) return nullptr;
+  auto it = base_->users.find(id);
+  return it == base_->users.end() ? nullptr : &it->second;
+}
+
+User* Store::find_for_write_locked(std::string_view id_or_upn,
+                                   bool create_if_missing) {
+  if (auto id = resolve_locked(id_or_upn)) {
+    if (auto it = overlay_.find(*id); it != overlay_.end()) return &it->second;
+    // Copy on first write.
+    User copy = base_->users.at(*id);
+    put_locked(std::move(copy));
+    return &overlay_.at(*id);
+  }
+  std::string key = to_lower_ascii(id_or_upn);
   if (!create_if_missing || !is_guid(key)) return nullptr;
   User u;
   u.id = key;
-  auto [it, inserted] = users_.emplace(key, std::move(u));
-  return &it->second;
+  put_locked(std::move(u));
+  return &overlay_.at(key);
+}
+
+void Store::put_locked(User user) {
+  user.id = to_lower_ascii(user.id);
+  if (auto old = overlay_.find(user.id); old != overlay_.end()) {
+    overlay_upn_.erase(to_lower_ascii(old->second.user_principal_name));
+  }
+  if (!user.user_principal_name.empty()) {
+    overlay_upn_[to_lower_ascii(user.user_principal_name)] = user.id;
+  }
+  std::string id = user.id;
+  overlay_.insert_or_assign(std::move(id), std::move(user));
 }
 
 bool Store::with_user(std::string_view id_or_upn, bool create_if_missing,
                       const std::function<void(User&)>& fn) {
   std::lock_guard lock(mutex_);
-  User* u = find_locked(id_or_upn, create_if_missing);
+  User* u = find_for_write_locked(id_or_upn, create_if_missing);
   if (u == nullptr) return false;
   fn(*u);
   return true;
@@ -75,18 +124,138 @@ void Store::with_users(const std::vector<std::string>& ids,
                        const std::function<void(User&)>& fn) {
   std::lock_guard lock(mutex_);
   for (const auto& id : ids) {
-    if (User* u = find_locked(id, create_if_missing)) fn(*u);
+    if (User* u = find_for_write_locked(id, create_if_missing)) fn(*u);
   }
+}
+
+bool Store::observe_locked(std::string_view id_or_upn, bool create_if_missing,
+                           core::TimePoint now, const ViewFn& fn) {
+  auto id = resolve_locked(id_or_upn);
+  if (id && !overlay_.count(*id)) {
+    const User& shared = base_->users.at(*id);
+    if (shared.presence.stable_at(now)) {
+      fn(shared, shared.presence.peek(now));
+      return true;
+    }
+  }
+  User* u = find_for_write_locked(id_or_upn, create_if_missing);
+  if (u == nullptr) return false;
+  core::PresenceView v = u->presence.view(now);
+  fn(*u, v);
+  return true;
+}
+
+bool Store::observe_user(std::string_view id_or_upn, bool create_if_missing,
+                         core::TimePoint now, const ViewFn& fn) {
+  std::lock_guard lock(mutex_);
+  return observe_locked(id_or_upn, create_if_missing, now, fn);
+}
+
+void Store::observe_users(const std::vector<std::string>& ids,
+                          bool create_if_missing, core::TimePoint now,
+                          const ViewFn& fn) {
+  std::lock_guard lock(mutex_);
+  for (const auto& id : ids) observe_locked(id, create_if_missing, now, fn);
+}
+
+bool Store::read_user(std::string_view id_or_upn,
+                      const std::function<void(const User&)>& fn) const {
+  std::lock_guard lock(mutex_);
+  auto id = resolve_locked(id_or_upn);
+  if (!id) return false;
+  fn(*find_const_locked(*id));
+  return true;
+}
+
+void Store::read_all(const std::function<void(const User&)>& fn) const {
+  std::lock_guard lock(mutex_);
+  std::vector<const User*> all;
+  all.reserve(overlay_.size() + (hide_all_base_ ? 0 : base_->users.size()));
+  for (const auto& [id, u] : overlay_) all.push_back(&u);
+  if (!hide_all_base_) {
+    for (const auto& [id, u] : base_->users) {
+      if (!overlay_.count(id) && !hidden_.count(id)) all.push_back(&u);
+    }
+  }
+  std::sort(all.begin(), all.end(),
+            [](const User* a, const User* b) { return a->id < b->id; });
+  for (const User* u : all) fn(*u);
+}
+
+std::vector<std::string> Store::insert_users(std::vector<User> users) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> conflicts;
+  std::unordered_set<std::string> seen;
+  for (const User& u : users) {
+    std::string id = to_lower_ascii(u.id);
+    if (resolve_locked(id) || !seen.insert(id).second) conflicts.push_back(id);
+  }
+  if (!conflicts.empty()) return conflicts;
+  for (User& u : users) {
+    hidden_.insert(to_lower_ascii(u.id));
+    put_locked(std::move(u));
+  }
+  return conflicts;
+}
+
+bool Store::put_user(User user) {
+  std::lock_guard lock(mutex_);
+  std::string id = to_lower_ascii(user.id);
+  bool created = !resolve_locked(id).has_value();
+  hidden_.insert(id);
+  put_locked(std::move(user));
+  return created;
+}
+
+bool Store::delete_user(std::string_view id_or_upn) {
+  std::lock_guard lock(mutex_);
+  auto id = resolve_locked(id_or_upn);
+  if (!id) return false;
+  if (auto it = overlay_.find(*id); it != overlay_.end()) {
+    overlay_upn_.erase(to_lower_ascii(it->second.user_principal_name));
+    overlay_.erase(it);
+  }
+  hidden_.insert(*id);
+  return true;
+}
+
+void Store::replace_all(Snapshot s) {
+  std::lock_guard lock(mutex_);
+  overlay_.clear();
+  overlay_upn_.clear();
+  hidden_.clear();
+  hide_all_base_ = true;
+  for (User& u : s.users) put_locked(std::move(u));
+  me_override_ = s.me ? std::optional(to_lower_ascii(*s.me)) : std::nullopt;
+}
+
+void Store::merge(Snapshot s) {
+  std::lock_guard lock(mutex_);
+  for (User& u : s.users) {
+    hidden_.insert(to_lower_ascii(u.id));
+    put_locked(std::move(u));
+  }
+  if (s.me) me_override_ = to_lower_ascii(*s.me);
 }
 
 std::optional<std::string> Store::me() const {
   std::lock_guard lock(mutex_);
-  return me_;
+  if (me_override_) return *me_override_;
+  return base_->me;
 }
 
 size_t Store::user_count() const {
   std::lock_guard lock(mutex_);
-  return users_.size();
+  // |overlay ∪ visible base| without walking the base.
+  size_t n = overlay_.size();
+  if (hide_all_base_) return n;
+  size_t hidden_base = 0;
+  for (const auto& id : hidden_) hidden_base += base_->users.count(id);
+  n += base_->users.size() - hidden_base;
+  for (const auto& [id, u] : overlay_) {
+    if (base_->users.count(id) && !hidden_.count(id)) --n;  // a copied user
+  }
+  return n;
 }
 
 }  // namespace gpm::store

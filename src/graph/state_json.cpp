@@ -1,0 +1,193 @@
+#include "graph/state_json.h"
+
+#include <algorithm>
+
+#include "core/aggregate.h"
+#include "core/iso_time.h"
+#include "graph/graph_json.h"
+
+namespace gpm::graph {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json pair_json(core::PresenceState p) {
+  return {{"availability", core::to_string(p.availability)},
+          {"activity", core::to_string(p.activity)}};
+}
+
+std::string_view stage_name(core::SessionStage s) {
+  switch (s) {
+    case core::SessionStage::Active:
+      return "active";
+    case core::SessionStage::Inactive:
+      return "inactive";
+    case core::SessionStage::Away:
+      return "away";
+    case core::SessionStage::Expired:
+      return "expired";
+  }
+  return "active";
+}
+
+ordered_json instant_or_null(const std::optional<core::TimePoint>& t) {
+  return t ? ordered_json(control_instant(*t)) : ordered_json(nullptr);
+}
+
+// Live sessions at `now`, by session id.
+std::vector<const core::Session*> live_sessions(const store::User& u,
+                                                core::TimePoint now) {
+  std::vector<const core::Session*> out;
+  for (const auto& s : u.presence.sessions()) {
+    if (core::session_at(s, now).stage != core::SessionStage::Expired) {
+      out.push_back(&s);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) {
+    return a->session_id < b->session_id;
+  });
+  return out;
+}
+
+ordered_json status_message_json(const core::StatusMessage& m) {
+  ordered_json j;
+  j["message"] = {{"content", m.content}, {"contentType", m.content_type}};
+  if (m.expiry) {
+    j["expiryDateTime"] = {{"dateTime", m.expiry->date_time},
+                           {"timeZone", m.expiry->time_zone}};
+  } else {
+    j["expiryDateTime"] = nullptr;
+  }
+  j["publishedDateTime"] = core::format_iso_instant(m.published_at, 7);
+  return j;
+}
+
+ordered_json oof_json(const core::OutOfOfficeSettings& o) {
+  ordered_json j;
+  j["message"] = o.message ? ordered_json(*o.message) : ordered_json(nullptr);
+  j["isOutOfOffice"] = o.is_out_of_office;
+  return j;
+}
+
+}  // namespace
+
+std::string control_instant(core::TimePoint t) {
+  return core::format_iso_instant(t, 3);
+}
+
+ordered_json state_view_json(const store::User& u, core::TimePoint now) {
+  core::PresenceView view = u.presence.peek(now);
+  ordered_json j;
+  j["id"] = u.id;
+  j["userPrincipalName"] = u.user_principal_name.empty()
+                               ? ordered_json(nullptr)
+                               : ordered_json(u.user_principal_name);
+  j["displayName"] = u.display_name.empty() ? ordered_json(nullptr)
+                                            : ordered_json(u.display_name);
+  j["presence"] = pair_json(view.state);
+  j["sequenceNumber"] = format_sequence_number(view.sequence);
+  auto sessions = live_sessions(u, now);
+  ordered_json list = ordered_json::array();
+  for (const core::Session* s : sessions) {
+    core::SessionAt at = core::session_at(*s, now);
+    ordered_json e;
+    e["sessionId"] = s->session_id;
+    e["kind"] = s->is_client ? "teamsClient" : "app";
+    e["availability"] = core::to_string(s->state.availability);
+    e["activity"] = core::to_string(s->state.activity);
+    e["setAt"] = control_instant(s->set_at);
+    e["stage"] = stage_name(at.stage);
+    e["current"] = pair_json(at.state);
+    // The next stage is a fade step; expiry is reported on its own.
+    std::optional<core::TimePoint> next_stage;
+    if (at.next_change_at &&
+        (!s->expires_at || *at.next_change_at < *s->expires_at)) {
+      next_stage = at.next_change_at;
+    }
+    e["nextStageAt"] = instant_or_null(next_stage);
+    e["expiresAt"] = instant_or_null(s->expires_at);
+    list.push_back(std::move(e));
+  }
+  j["sessions"] = std::move(list);
+  const auto& p = u.presence.preferred();
+  if (p && core::preferred_live(*p, now)) {
+    ordered_json e = pair_json(p->state);
+    e["setAt"] = control_instant(p->set_at);
+    e["expiresAt"] = control_instant(p->expires_at);
+    e["applies"] = !sessions.empty();  // D14
+    j["preferredPresence"] = std::move(e);
+  } else {
+    j["preferredPresence"] = nullptr;
+  }
+  j["statusMessage"] = view.status_message
+                           ? status_message_json(*view.status_message)
+                           : ordered_json(nullptr);
+  j["outOfOfficeSettings"] = oof_json(view.out_of_office);
+  return j;
+}
+
+ordered_json fixture_user_json(const store::User& u, core::TimePoint now) {
+  core::PresenceView view = u.presence.peek(now);
+  ordered_json j;
+  j["id"] = u.id;
+  if (!u.user_principal_name.empty()) {
+    j["userPrincipalName"] = u.user_principal_name;
+  }
+  if (!u.display_name.empty()) j["displayName"] = u.display_name;
+  ordered_json list = ordered_json::array();
+  for (const core::Session* s : live_sessions(u, now)) {
+    ordered_json e;
+    e["sessionId"] = s->session_id;
+    if (s->is_client) e["teamsClient"] = true;
+    e["availability"] = core::to_string(s->state.availability);
+    e["activity"] = core::to_string(s->state.activity);
+    e["setAt"] = control_instant(s->set_at);
+    if (s->expires_at) e["expiresAt"] = control_instant(*s->expires_at);
+    list.push_back(std::move(e));
+  }
+  if (!list.empty()) j["sessions"] = std::move(list);
+  const auto& p = u.presence.preferred();
+  if (p && core::preferred_live(*p, now)) {
+    ordered_json e = pair_json(p->state);
+    e["setAt"] = control_instant(p->set_at);
+    e["expiresAt"] = control_instant(p->expires_at);
+    j["preferredPresence"] = std::move(e);
+  }
+  if (view.status_message) {
+    ordered_json m = status_message_json(*view.status_message);
+    if (m["expiryDateTime"].is_null()) m.erase("expiryDateTime");
+    j["statusMessage"] = std::move(m);
+  }
+  j["outOfOfficeSettings"] = oof_json(view.out_of_office);
+  j["sequenceNumber"] = format_sequence_number(view.sequence);
+  return j;
+}
+
+std::vector<Transition> next_transitions(const store::User& u,
+                                         core::TimePoint now) {
+  std::vector<Transition> out;
+  for (const core::Session* s : live_sessions(u, now)) {
+    core::SessionAt at = core::session_at(*s, now);
+    if (at.next_change_at &&
+        (!s->expires_at || *at.next_change_at < *s->expires_at)) {
+      std::string to = at.stage == core::SessionStage::Active
+                           ? "Available/AvailableInactive"
+                           : "Away/Away";
+      out.push_back({*at.next_change_at, "fade", s->session_id, to});
+    }
+    if (s->expires_at) {
+      out.push_back({*s->expires_at, "expiry", s->session_id, ""});
+    }
+  }
+  const auto& p = u.presence.preferred();
+  if (p && core::preferred_live(*p, now)) {
+    out.push_back({p->expires_at, "preferredPresenceExpiry", "", ""});
+  }
+  const auto& m = u.presence.status_message();
+  if (m && m->expiry && core::status_message_live(*m, now)) {
+    out.push_back({m->expiry->at, "statusMessageExpiry", "", ""});
+  }
+  return out;
+}
+
+}  // namespace gpm::graph

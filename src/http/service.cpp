@@ -1,0 +1,22 @@
+#include "http/service.h"
+
+namespace gpm::http {
+
+std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures) {
+  auto s = std::make_unique<Service>();
+  s->config = std::move(config);
+  const Config& c = s->config;
+  s->zones = std::make_unique<tz::TimeZoneDb>(c.zoneinfo_dir);
+  s->base = std::make_shared<const store::Base>(std::move(fixtures));
+  std::optional<core::TimePoint> manual_start;
+  if (c.clock == ClockMode::Manual) {
+    manual_start = c.clock_start.value_or(s->system_clock.now());
+  }
+  s->tenants = std::make_unique<store::TenantRegistry>(
+      s->base, s->system_clock, manual_start, c.max_tenants, c.journal_size);
+  s->access_log = std::make_unique<AccessLog>(
+      c.quiet ? LogFormat::Off : c.log_format);
+  return s;
+}
+
+}  // namespace gpm::http

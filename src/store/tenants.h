@@ -1,0 +1,73 @@
+// Tenants (D24): each has its own store, journal and, in manual mode, its
+// own frozen clock (D20), all starting from the same shared fixture state
+// and start instant. Depends on core and store. Thread-safe: the registry
+// locks `mutex_`; a Tenant's members are thread-safe themselves.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "store/journal.h"
+#include "store/store.h"
+
+namespace gpm::store {
+
+struct Tenant {
+  Tenant(std::string tenant_id, std::shared_ptr<const Base> base,
+         core::Clock& system_clock, std::optional<core::TimePoint> manual_start,
+         size_t journal_size);
+
+  // Back to the fixture state: store, journal and manual clock (D24).
+  void reset();
+  core::Clock& clock() { return manual_clock ? *manual_clock : system_clock; }
+
+  const std::string id;
+  Store store;
+  Journal journal;
+  core::Clock& system_clock;
+  // Set in manual mode (D20); null with the system clock.
+  std::unique_ptr<core::ManualClock> manual_clock;
+  const std::optional<core::TimePoint> manual_start;
+};
+
+class TenantRegistry {
+ public:
+  static constexpr const char* kDefault = "default";
+
+  // `manual_start`: set for --clock manual, the instant every tenant's clock
+  // starts at. `max_tenants` counts the default tenant too.
+  TenantRegistry(std::shared_ptr<const Base> base, core::Clock& system_clock,
+                 std::optional<core::TimePoint> manual_start,
+                 size_t max_tenants, size_t journal_size);
+
+  // The tenant `id` (lower case), created from the fixtures when first seen;
+  // null when creating it would pass max_tenants.
+  std::shared_ptr<Tenant> find_or_create(const std::string& id);
+  // Every tenant, by id.
+  std::vector<std::shared_ptr<Tenant>> all() const;
+  // D24: every tenant back to the fixtures; all but the default one dropped.
+  void reset_all();
+
+  size_t size() const;
+  size_t max_tenants() const { return max_tenants_; }
+  bool manual() const { return manual_start_.has_value(); }
+
+ private:
+  const std::shared_ptr<const Base> base_;
+  core::Clock& system_clock_;
+  const std::optional<core::TimePoint> manual_start_;
+  const size_t max_tenants_;
+  const size_t journal_size_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Tenant>> tenants_;  // Guarded by mutex_
+};
+
+// Tenant ids: 1-64 characters of [A-Za-z0-9._-].
+bool is_valid_tenant_id(std::string_view id);
+
+}  // namespace gpm::store
