@@ -65,13 +65,14 @@ int serve(gpm::Config config) {
   std::string shown_host =
       c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
   std::string url = "http://" + shown_host + ":" + std::to_string(port);
-  std::cout << "listening on " << url << std::endl;
+  // The ready file first, so that whoever reads the line finds the file.
   if (!c.ready_file.empty() &&
       !http::write_file_atomically(c.ready_file, url + "\n", error)) {
     std::cerr << "graph-presence-mock: cannot write --ready-file: " << error
               << "\n";
     return 2;
   }
+  std::cout << "listening on " << url << std::endl;
 
   std::thread waiter([&] {
     int sig = 0;

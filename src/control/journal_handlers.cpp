@@ -114,10 +114,9 @@ HttpResponse count(const RequestContext& ctx) {
   store::JournalFilter f;
   for (const auto& [k, v] : body.items()) {
     std::string text;
-    if (k == "status" && v.is_number_integer()) {
-      text = std::to_string(v.get<int64_t>());
-    } else if (v.is_string()) {
-      text = v.get<std::string>();
+    if (k == "status" ? v.is_number_integer() : v.is_string()) {
+      text = k == "status" ? std::to_string(v.get<int64_t>())
+                           : v.get<std::string>();
     } else {
       throw errors::bad_request("The filter '" + k + "' must be a " +
                                 (k == "status" ? "number." : "string."));

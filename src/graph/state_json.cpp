@@ -167,13 +167,16 @@ std::vector<Transition> next_transitions(const store::User& u,
                                          core::TimePoint now) {
   std::vector<Transition> out;
   for (const core::Session* s : live_sessions(u, now)) {
+    // Every fade step still ahead (R4.5), then the expiry.
     core::SessionAt at = core::session_at(*s, now);
-    if (at.next_change_at &&
-        (!s->expires_at || *at.next_change_at < *s->expires_at)) {
-      std::string to = at.stage == core::SessionStage::Active
-                           ? "Available/AvailableInactive"
-                           : "Away/Away";
-      out.push_back({*at.next_change_at, "fade", s->session_id, to});
+    while (at.next_change_at &&
+           (!s->expires_at || *at.next_change_at < *s->expires_at)) {
+      core::SessionAt next = core::session_at(*s, *at.next_change_at);
+      out.push_back({*at.next_change_at, "fade", s->session_id,
+                     std::string(core::to_string(next.state.availability)) +
+                         "/" +
+                         std::string(core::to_string(next.state.activity))});
+      at = next;
     }
     if (s->expires_at) {
       out.push_back({*s->expires_at, "expiry", s->session_id, ""});

@@ -176,6 +176,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
     if (seg.size() < 3) fail_at(seg.size() - 1);
     if (!iequals(seg[2], "presence")) fail_at(2);
     r.user = seg[1];
+    ctx.user = store::to_lower_ascii(r.user);
     next = 3;
   } else if (iequals(seg[0], "me")) {
     if (seg.size() < 2) fail_at(0);
@@ -195,6 +196,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
     if (seg.size() < 3) fail_at(1);
     r.form = graph::PresencePathForm::Communications;
     r.user = seg[2];
+    ctx.user = store::to_lower_ascii(r.user);
     next = 3;
   } else {
     fail_at(0);
@@ -324,10 +326,15 @@ std::string tenant_of(const Target& t, const HttpRequest& req) {
   if (t.tenant) return *t.tenant;
   bool control = !t.segments.empty() && t.segments[0] == "_mock";
   if (!control) {
-    std::string_view auth = req.header("Authorization");
+    const std::string auth = req.header("Authorization");
     if (auth.size() > 7 && iequals(auth.substr(0, 7), "Bearer ")) {
-      auto claims = graph::decode_token(auth.substr(7));
-      if (claims.tid && store::is_valid_tenant_id(*claims.tid)) {
+      auto claims = graph::decode_token(std::string_view(auth).substr(7));
+      if (claims.tid) {
+        if (!store::is_valid_tenant_id(*claims.tid)) {
+          throw errors::bad_request(
+              "The token's tid must be 1 to 64 characters of letters, "
+              "digits, '.', '_' and '-' to name a tenant.");
+        }
         return store::to_lower_ascii(*claims.tid);
       }
     }
