@@ -115,4 +115,107 @@ inline std::string visible(const std::string& user) {
   return pair_of(availability_activity(user));
 }
 
+// ---- Control plane of issue 3 ------------------------------------------
+
+// A control-plane answer: `status`, Content-Type application/json and a JSON
+// body, which is returned.
+inline nlohmann::json check_control_json(const Reply& reply, int status = 200) {
+  INFO(reply.describe());
+  REQUIRE(reply.status == status);
+  CHECK(media_type(reply.header("Content-Type")) == "application/json");
+  REQUIRE_MESSAGE(reply.json.has_value(), "control body is not JSON");
+  return *reply.json;
+}
+
+// "availability/activity" of a JSON object holding both, else "?".
+inline std::string pair_in(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("availability") ||
+      !j.contains("activity") || !j["availability"].is_string() ||
+      !j["activity"].is_string()) {
+    return "?";
+  }
+  return j["availability"].get<std::string>() + "/" +
+         j["activity"].get<std::string>();
+}
+
+// The state view of the contract: every key present with its JSON type.
+inline void check_state_view_shape(const nlohmann::json& view) {
+  INFO(view.dump());
+  REQUIRE(view.is_object());
+  for (const char* key :
+       {"id", "userPrincipalName", "displayName", "presence", "sequenceNumber",
+        "sessions", "preferredPresence", "statusMessage",
+        "outOfOfficeSettings"}) {
+    CHECK_MESSAGE(view.contains(key), key);
+  }
+  CHECK(view.size() == 9);
+  CHECK(view.value("id", nlohmann::json()).is_string());
+  CHECK(pair_in(view.value("presence", nlohmann::json())) != "?");
+  static const std::regex kSeq(R"(A\d{10})");
+  const nlohmann::json seq = view.value("sequenceNumber", nlohmann::json());
+  CHECK((seq.is_string() && std::regex_match(seq.get<std::string>(), kSeq)));
+  const nlohmann::json sessions = view.value("sessions", nlohmann::json());
+  REQUIRE(sessions.is_array());
+  for (const nlohmann::json& s : sessions) {
+    INFO(s.dump());
+    REQUIRE(s.is_object());
+    for (const char* key : {"sessionId", "kind", "availability", "activity",
+                            "setAt", "stage", "current", "nextStageAt",
+                            "expiresAt"}) {
+      CHECK_MESSAGE(s.contains(key), key);
+    }
+    CHECK(s.size() == 9);
+    CHECK((s.value("kind", "") == "app" || s.value("kind", "") == "teamsClient"));
+    const std::string stage = s.value("stage", "");
+    CHECK((stage == "active" || stage == "inactive" || stage == "away"));
+    CHECK(pair_in(s.value("current", nlohmann::json())) != "?");
+  }
+  const nlohmann::json preferred =
+      view.value("preferredPresence", nlohmann::json());
+  CHECK((preferred.is_null() || preferred.is_object()));
+  const nlohmann::json status = view.value("statusMessage", nlohmann::json());
+  CHECK((status.is_null() || status.is_object()));
+  CHECK(view.value("outOfOfficeSettings", nlohmann::json()).is_object());
+}
+
+// The session `session_id` of a state view, or null.
+inline nlohmann::json session_in(const nlohmann::json& view,
+                                 const std::string& session_id) {
+  if (!view.is_object() || !view.contains("sessions") ||
+      !view["sessions"].is_array()) {
+    return nullptr;
+  }
+  for (const nlohmann::json& s : view["sessions"]) {
+    if (s.is_object() && s.value("sessionId", "") == session_id) return s;
+  }
+  return nullptr;
+}
+
+// GET {tenant}/_mock/state/{user}, asserted 200 with a JSON body: the view.
+inline nlohmann::json state_view(std::string_view tenant,
+                                 const std::string& user) {
+  return check_control_json(
+      control("GET", in_tenant(tenant, "/_mock/state/" + user)));
+}
+
+// POST {tenant}/_mock/users with `body` (one user or {"users":[...]}),
+// asserted 201.
+inline void seed_users(std::string_view tenant, const nlohmann::json& body) {
+  check_control_json(control("POST", in_tenant(tenant, "/_mock/users"), body),
+                     201);
+}
+
+// POST {tenant}/_mock/clock {"advance": duration}, asserted 200.
+inline void advance_in(std::string_view tenant, const std::string& duration) {
+  check_control_json(control("POST", in_tenant(tenant, "/_mock/clock"),
+                             nlohmann::json{{"advance", duration}}));
+}
+
+// The tenant's clock now, asserted readable.
+inline TimePoint require_now(std::string_view tenant) {
+  std::optional<TimePoint> now = tenant_now(tenant);
+  REQUIRE_MESSAGE(now.has_value(), "GET /_mock/clock of '" << tenant << "'");
+  return *now;
+}
+
 }  // namespace conformance

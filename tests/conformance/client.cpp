@@ -345,6 +345,79 @@ std::optional<TimePoint> parse_instant(std::string_view text) {
          frac;
 }
 
+// ---- Tenants and the control plane of issue 3 ----------------------------
+
+std::string in_tenant(std::string_view tenant, std::string_view path) {
+  if (tenant.empty()) return std::string(path);
+  return "/tenants/" + std::string(tenant) + std::string(path);
+}
+
+std::string unique_tenant(std::string_view stem) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_int_distribution<unsigned> hex(0, 15);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(stem);
+  out += '-';
+  for (int i = 0; i < 12; ++i) out += kHex[hex(rng)];
+  return out;
+}
+
+Reply control(const std::string& method, const std::string& path,
+              const std::optional<json>& body) {
+  std::optional<std::string> text;
+  if (body) text = body->dump();
+  return request(method, path, text, {}, Auth::None);
+}
+
+std::string format_instant(TimePoint t) {
+  using namespace std::chrono;
+  auto ms = (t - floor<seconds>(t)).count();
+  char buf[8];
+  std::snprintf(buf, sizeof buf, ".%03dZ", static_cast<int>(ms));
+  return format_local(t) + buf;
+}
+
+std::optional<TimePoint> tenant_now(std::string_view tenant) {
+  Reply r = control("GET", in_tenant(tenant, "/_mock/clock"));
+  if (r.status != 200 || !r.json || !r.json->is_object() ||
+      !r.json->contains("now") || !(*r.json)["now"].is_string()) {
+    return std::nullopt;
+  }
+  return parse_instant((*r.json)["now"].get<std::string>());
+}
+
+Reply get_presence_in(std::string_view tenant, const std::string& user,
+                      const Headers& headers) {
+  return request("GET",
+                 in_tenant(tenant, presence_path("v1.0", PathForm::Users, user)),
+                 std::nullopt, headers);
+}
+
+Reply set_presence_in(std::string_view tenant, const std::string& user,
+                      const std::string& session_id,
+                      const std::string& availability,
+                      const std::string& activity,
+                      const std::optional<std::string>& expiration_duration,
+                      const Headers& headers) {
+  json body = {{"sessionId", session_id},
+               {"availability", availability},
+               {"activity", activity}};
+  if (expiration_duration) body["expirationDuration"] = *expiration_duration;
+  return request("POST",
+                 in_tenant(tenant, presence_path("v1.0", PathForm::Users, user) +
+                                       "/setPresence"),
+                 body.dump(), headers);
+}
+
+Reply clear_presence_in(std::string_view tenant, const std::string& user,
+                        const std::string& session_id, const Headers& headers) {
+  json body = {{"sessionId", session_id}};
+  return request("POST",
+                 in_tenant(tenant, presence_path("v1.0", PathForm::Users, user) +
+                                       "/clearPresence"),
+                 body.dump(), headers);
+}
+
 // ---- Raw TCP ----------------------------------------------------------------
 
 std::string host_header() {

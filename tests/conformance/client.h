@@ -130,6 +130,35 @@ std::string format_local(TimePoint t);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff...][Z]" as UTC.
 std::optional<TimePoint> parse_instant(std::string_view text);
 
+// ---- Tenants and the control plane of issue 3 (mock only) ---------------
+
+// "/tenants/<tenant><path>"; just `path` when `tenant` is empty (default).
+std::string in_tenant(std::string_view tenant, std::string_view path);
+// A fresh tenant id for one case: "<stem>-<12 lower-case hex digits>".
+std::string unique_tenant(std::string_view stem);
+// A control-plane request: no Authorization header; `body` (if any) is sent
+// as application/json. `path` is sent verbatim (prefix it with in_tenant).
+Reply control(const std::string& method, const std::string& path,
+              const std::optional<nlohmann::json>& body = std::nullopt);
+// "2026-01-01T00:07:00.000Z": the control plane's instant format.
+std::string format_instant(TimePoint t);
+// The tenant's instant from GET {tenant}/_mock/clock; nullopt on failure.
+std::optional<TimePoint> tenant_now(std::string_view tenant);
+// Presence calls in a tenant (v1.0, the users/{id} form, the default
+// token unless `headers` name Authorization).
+Reply get_presence_in(std::string_view tenant, const std::string& user,
+                      const Headers& headers = {});
+Reply set_presence_in(std::string_view tenant, const std::string& user,
+                      const std::string& session_id,
+                      const std::string& availability,
+                      const std::string& activity,
+                      const std::optional<std::string>& expiration_duration =
+                          std::nullopt,
+                      const Headers& headers = {});
+Reply clear_presence_in(std::string_view tenant, const std::string& user,
+                        const std::string& session_id,
+                        const Headers& headers = {});
+
 // ---- Raw TCP exchanges ----------------------------------------------------
 
 struct RawReply {
