@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <stdexcept>
@@ -17,12 +18,14 @@ long parse_int(const std::string& name, const std::string& v, long lo,
                long hi) {
   size_t used = 0;
   long n = 0;
+  bool plain = !v.empty() && (std::isdigit(static_cast<unsigned char>(v[0])) ||
+                              (v[0] == '-' && v.size() > 1));
   try {
     n = std::stol(v, &used, 10);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != v.size() || n < lo || n > hi) {
+  if (!plain || used == 0 || used != v.size() || n < lo || n > hi) {
     throw BadOption("invalid value '" + v + "' for " + name +
                     ": expected an integer from " + std::to_string(lo) +
                     " to " + std::to_string(hi));
@@ -208,9 +211,9 @@ std::variant<Config, ExitRequest> parse_args(
   Config c;
   const auto opts = options();
   try {
-    for (const Option& o : opts) {
-      if (auto v = env(o.env)) o.apply(c, *v);
-    }
+    // Flags first, so that a flag wins over its variable even when the
+    // variable holds something invalid.
+    std::vector<std::pair<const Option*, std::string>> given;
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& a = args[i];
       if (a == "--help" || a == "-h") return ExitRequest{0, usage_text()};
@@ -238,8 +241,22 @@ std::variant<Config, ExitRequest> parse_args(
         }
         value = args[++i];
       }
-      found->apply(c, value.value_or("true"));
+      given.emplace_back(found, value.value_or("true"));
     }
+    for (const Option& o : opts) {
+      bool flagged = false;
+      for (const auto& [g, v] : given) flagged = flagged || g == &o;
+      if (flagged) continue;
+      if (auto v = env(o.env)) {
+        try {
+          o.apply(c, *v);
+        } catch (const BadOption& e) {
+          throw BadOption(std::string("environment variable ") + o.env +
+                          ": " + e.what());
+        }
+      }
+    }
+    for (const auto& [o, v] : given) o->apply(c, v);
   } catch (const BadOption& e) {
     return ExitRequest{2, std::string("graph-presence-mock: ") + e.what() +
                               "\nTry 'graph-presence-mock --help'.\n"};

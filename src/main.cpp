@@ -95,6 +95,8 @@ int serve(gpm::Config config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A client that hangs up mid-answer must not end the server.
+  signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = gpm::parse_args(args);
   if (auto* exit = std::get_if<gpm::ExitRequest>(&parsed)) {

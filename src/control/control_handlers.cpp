@@ -69,6 +69,15 @@ HttpResponse set_clock(RequestContext& ctx) {
       throw errors::bad_request(
           "'advance' must be an ISO 8601 duration such as PT7M or P1D.");
     }
+    // A nanosecond TimePoint ends in 2262; keep the clock where every
+    // instant can still be written and parsed.
+    const core::TimePoint kLast = core::to_time_point_utc(
+        {2200, 12, 31, 23, 59, 59, 0, 0});
+    if (*d > kLast - clock->now()) {
+      throw errors::bad_request("'advance' would move the clock past "
+                                "2200-12-31T23:59:59Z, the latest instant "
+                                "the mock keeps.");
+    }
     clock->advance(*d);
   } else {
     auto p = now->is_string()

@@ -382,6 +382,13 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
       }
       res = error_response(e, ctx);
     } catch (...) {
+      if (!ctx.tenant) {
+        // Failed before the tenant was chosen: answer and log under the
+        // default one.
+        ctx.tenant =
+            service_.tenants->find_or_create(store::TenantRegistry::kDefault);
+        ctx.now = ctx.tenant->clock().now();
+      }
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);

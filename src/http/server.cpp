@@ -165,9 +165,33 @@ class MockHttpServer final : public httplib::Server {
       --count;
     }
     tl_connection = nullptr;
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
+    if (state.close_after) {
+      linger_close(sock);
+    } else {
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+    }
     return ret;
+  }
+
+  // Closing a socket with unread input sends a reset, and a client still
+  // sending its body then loses the answer already written. So: stop
+  // writing, read and drop what still arrives (bounded in bytes and time),
+  // then close.
+  static void linger_close(int sock) {
+    constexpr size_t kMaxBytes = 64 * 1024 * 1024;
+    constexpr auto kMaxTime = std::chrono::seconds(2);
+    ::shutdown(sock, SHUT_WR);
+    auto until = std::chrono::steady_clock::now() + kMaxTime;
+    char buf[16384];
+    size_t total = 0;
+    while (total < kMaxBytes && std::chrono::steady_clock::now() < until) {
+      if (wait_fd(sock, POLLIN, 100) <= 0) continue;
+      ssize_t n = ::recv(sock, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      total += static_cast<size_t>(n);
+    }
+    ::close(sock);
   }
 
   int keep_alive_timeout_ms_;
@@ -282,7 +306,14 @@ Server::Server(Service& service)
       out.close_connection = true;
     } else if (length && static_cast<unsigned long long>(*length) > limit) {
       out = router_.reject(r, graph::errors::payload_too_large(limit));
-      out.close_connection = true;
+      // D19: a body of up to kDrainBytes is read and dropped (httplib skips
+      // what passes payload_max_length), so the connection stays usable;
+      // a larger one is refused unread and the connection closed.
+      constexpr long long kDrainBytes = 16 * 1024 * 1024;
+      if (*length > kDrainBytes ||
+          reader([](const char*, size_t) { return true; })) {
+        out.close_connection = true;
+      }
     } else if ((chunked || length.value_or(0) > 0) &&
                (encoded || !is_json_media_type(r.header("Content-Type")))) {
       // D18: a body that will be refused is not read (httplib would inflate

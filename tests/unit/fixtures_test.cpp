@@ -1,0 +1,468 @@
+// Unit tests for src/graph/fixtures: fixture documents (README "Fixture
+// format") parsed into a store snapshot, and errors that name the source
+// and the JSON path of the first problem; fixtures/default.json loads with
+// the docs' example users.
+#include "graph/fixtures.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/iso_time.h"
+
+#ifndef GPM_SOURCE_ROOT
+#error "GPM_SOURCE_ROOT must name the source tree (set in tests/unit/meson.build)"
+#endif
+
+namespace {
+
+using gpm::core::Activity;
+using gpm::core::Availability;
+using gpm::core::PresenceState;
+using gpm::core::TimePoint;
+using gpm::graph::FixtureError;
+using gpm::graph::parse_fixtures;
+using gpm::store::Snapshot;
+using gpm::store::User;
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using A = Availability;
+using C = Activity;
+
+TimePoint instant(std::string_view iso) {
+  return gpm::core::to_time_point_utc(
+      gpm::core::parse_iso_datetime(iso).value());
+}
+
+// The instant fixtures are loaded at.
+const TimePoint t0 = instant("2026-01-01T00:00:00Z");
+
+const gpm::tz::TimeZoneDb& zones() {
+  static const gpm::tz::TimeZoneDb db;  // /usr/share/zoneinfo
+  return db;
+}
+
+constexpr std::string_view kAdele = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
+constexpr std::string_view kAlex = "66825e03-7ef5-42da-9069-724602c31f6b";
+constexpr std::string_view kApp = "22553876-f5ab-4529-bffb-cfe50aa89f87";
+
+Snapshot parse(std::string_view text) {
+  return parse_fixtures(text, "test.json", t0, zones());
+}
+
+// The what() of the FixtureError parsing `text` throws ("" if none).
+std::string error_of(std::string_view text,
+                     std::string_view source = "test.json") {
+  try {
+    parse_fixtures(text, source, t0, zones());
+  } catch (const FixtureError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+User& user(Snapshot& s, std::string_view id) {
+  auto it = std::find_if(s.users.begin(), s.users.end(),
+                         [&](const User& u) { return u.id == id; });
+  REQUIRE(it != s.users.end());
+  return *it;
+}
+
+const gpm::core::Session& session(const User& u, std::string_view id) {
+  const auto& all = u.presence.sessions();
+  auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) {
+    return s.session_id == id;
+  });
+  REQUIRE(it != all.end());
+  return *it;
+}
+
+// The README's example document, with one more user and session.
+constexpr std::string_view kReadmeExample = R"({
+  "me": "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3",
+  "users": [
+    {
+      "id": "66825E03-7EF5-42DA-9069-724602C31F6B",
+      "userPrincipalName": "alex@contoso.example",
+      "displayName": "Alex Wilber",
+      "sessions": [
+        { "sessionId": "22553876-f5ab-4529-bffb-cfe50aa89f87",
+          "availability": "Busy", "activity": "InACall",
+          "setAt": "2025-12-31T23:30:00Z", "expirationDuration": "PT1H" },
+        { "sessionId": "teams-desktop", "teamsClient": true,
+          "availability": "Busy", "activity": "InAMeeting" },
+        { "sessionId": "app-two", "availability": "available",
+          "activity": "AVAILABLE", "expiresAt": "2026-01-01T02:00:00Z" },
+        { "sessionId": "app-three", "availability": "Away",
+          "activity": "Away" }
+      ],
+      "preferredPresence": { "availability": "DoNotDisturb",
+                             "activity": "DoNotDisturb",
+                             "expirationDuration": "PT8H" },
+      "statusMessage": { "message": { "content": "On leave",
+                                      "contentType": "text" },
+                         "expiryDateTime": { "dateTime": "2026-01-02T17:00:00",
+                                             "timeZone": "Pacific Standard Time" } },
+      "outOfOfficeSettings": { "message": "Back Monday", "isOutOfOffice": true }
+    },
+    { "id": "fa8bf3dc-eca7-46b7-bad1-db199b62afc3" }
+  ]
+})";
+
+}  // namespace
+
+TEST_SUITE("fixtures") {
+  TEST_CASE("README fixture format: users, ids lower-cased, me, UPN and "
+            "display name") {
+    Snapshot s = parse(kReadmeExample);
+    REQUIRE(s.users.size() == 2);
+    CHECK(s.users[0].id == kAlex);
+    CHECK(s.users[1].id == kAdele);
+    CHECK(s.me == std::string(kAdele));
+    User& alex = user(s, kAlex);
+    CHECK(alex.user_principal_name == "alex@contoso.example");
+    CHECK(alex.display_name == "Alex Wilber");
+    User& adele = user(s, kAdele);
+    CHECK(adele.user_principal_name.empty());
+    CHECK(adele.presence.sessions().empty());
+    CHECK(adele.presence.view(t0).state ==
+          PresenceState{A::Offline, C::Offline});
+  }
+
+  TEST_CASE("R3.3 a session's expiry is setAt + expirationDuration") {
+    Snapshot s = parse(kReadmeExample);
+    const auto& app = session(user(s, kAlex), kApp);
+    CHECK(app.state == PresenceState{A::Busy, C::InACall});
+    CHECK(app.set_at == instant("2025-12-31T23:30:00Z"));
+    CHECK(app.expires_at == instant("2026-01-01T00:30:00Z"));
+    CHECK_FALSE(app.is_client);
+  }
+
+  TEST_CASE("README expiresAt is taken as given; values match ignoring case") {
+    Snapshot s = parse(kReadmeExample);
+    const auto& two = session(user(s, kAlex), "app-two");
+    CHECK(two.state == PresenceState{A::Available, C::Available});
+    CHECK(two.set_at == t0);
+    CHECK(two.expires_at == instant("2026-01-01T02:00:00Z"));
+  }
+
+  TEST_CASE("R3.3 a session without setAt or expiry is set at load time and "
+            "lives PT5M") {
+    Snapshot s = parse(kReadmeExample);
+    const auto& three = session(user(s, kAlex), "app-three");
+    CHECK(three.set_at == t0);
+    CHECK(three.expires_at == t0 + minutes(5));
+  }
+
+  TEST_CASE("D16 a teamsClient session never expires and may hold a "
+            "client-only pair") {
+    Snapshot s = parse(kReadmeExample);
+    const auto& teams = session(user(s, kAlex), "teams-desktop");
+    CHECK(teams.is_client);
+    CHECK(teams.state == PresenceState{A::Busy, C::InAMeeting});
+    CHECK_FALSE(teams.expires_at.has_value());
+  }
+
+  TEST_CASE("R3.5 preferredPresence counts its expiry from the load instant "
+            "and wins while a session lives") {
+    Snapshot s = parse(kReadmeExample);
+    User& alex = user(s, kAlex);
+    REQUIRE(alex.presence.preferred().has_value());
+    CHECK(alex.presence.preferred()->state ==
+          PresenceState{A::DoNotDisturb, C::DoNotDisturb});
+    CHECK(alex.presence.preferred()->expires_at == t0 + hours(8));
+    CHECK(alex.presence.view(t0).state ==
+          PresenceState{A::DoNotDisturb, C::DoNotDisturb});
+  }
+
+  TEST_CASE("R3.5 preferredPresence without expirationDuration takes the "
+            "R3.5 default") {
+    Snapshot s = parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+        "preferredPresence":{"availability":"Busy","activity":"Busy"}}]})");
+    REQUIRE(s.users[0].presence.preferred().has_value());
+    CHECK(s.users[0].presence.preferred()->expires_at == t0 + days(1));
+  }
+
+  TEST_CASE("D17 statusMessage and outOfOfficeSettings load as the presence "
+            "shows them") {
+    Snapshot s = parse(kReadmeExample);
+    auto view = user(s, kAlex).presence.view(t0);
+    REQUIRE(view.status_message.has_value());
+    CHECK(view.status_message->content == "On leave");
+    CHECK(view.status_message->published_at == t0);
+    REQUIRE(view.status_message->expiry.has_value());
+    CHECK(view.status_message->expiry->at == instant("2026-01-03T01:00:00Z"));
+    CHECK(view.out_of_office.message == std::string("Back Monday"));
+    CHECK(view.out_of_office.is_out_of_office);
+    // From the expiry on, the message is gone (D17).
+    auto later = user(s, kAlex).presence.view(instant("2026-01-03T01:00:00Z"));
+    CHECK_FALSE(later.status_message.has_value());
+  }
+
+  TEST_CASE("spec 2.4 an outOfOfficeSettings message of null reads as null") {
+    Snapshot s = parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+        "outOfOfficeSettings":{"message":null,"isOutOfOffice":false}}]})");
+    auto view = s.users[0].presence.view(t0);
+    CHECK_FALSE(view.out_of_office.message.has_value());
+    CHECK_FALSE(view.out_of_office.is_out_of_office);
+  }
+
+  TEST_CASE("an empty document and an empty users array load no users") {
+    for (std::string_view text : {"{}", R"({"users":[]})"}) {
+      CAPTURE(text);
+      Snapshot s = parse(text);
+      CHECK(s.users.empty());
+      CHECK_FALSE(s.me.has_value());
+    }
+  }
+
+  TEST_CASE("README every fixture error names the source and the JSON path") {
+    const std::vector<std::pair<std::string_view, std::string_view>> rows = {
+        {R"([])", "test.json: $: must be an object"},
+        {R"({"usrs":[]})", "test.json: $.usrs: unknown key"},
+        {R"({"users":{}})", "test.json: $.users: must be an array"},
+        {R"({"users":[7]})", "test.json: $.users[0]: must be an object"},
+        {R"({"users":[{}]})", "test.json: $.users[0].id: is required"},
+        {R"({"users":[{"id":7}]})", "test.json: $.users[0].id: must be a string"},
+        {R"({"users":[{"id":"not-a-guid"}]})",
+         "test.json: $.users[0].id: not a GUID"},
+        {R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+                       "nickname":"x"}]})",
+         "test.json: $.users[0].nickname: unknown key"},
+        {R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+                       "displayName":3}]})",
+         "test.json: $.users[0].displayName: must be a string"},
+        {R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+                       "sessions":{}}]})",
+         "test.json: $.users[0].sessions: must be an array"},
+        {R"({"me":"66825e03-7ef5-42da-9069-724602c31f6b",
+             "users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3"}]})",
+         "test.json: $.me: names no user of $.users"},
+        {R"({"me":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3"})",
+         "test.json: $.me: names no user of $.users"},
+        {R"({"me":1,"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3"}]})",
+         "test.json: $.me: must be a user id string"},
+    };
+    for (const auto& [text, want] : rows) {
+      CAPTURE(text);
+      CHECK(error_of(text) == want);
+    }
+  }
+
+  TEST_CASE("README session errors name the session's JSON path") {
+    // users[1].sessions[0] of a document whose first user is fine.
+    auto doc = [](std::string_view session) {
+      return R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3"},
+                 {"id":"66825e03-7ef5-42da-9069-724602c31f6b",
+                  "sessions":[)" +
+             std::string(session) + "]}]}";
+    };
+    const std::string p = "test.json: $.users[1].sessions[0]";
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {R"("x")", p + ": must be an object"},
+        {R"({"sessionId":"a","availability":"Happy","activity":"Away"})",
+         p + ".availability: unknown value 'Happy'"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Dancing"})",
+         p + ".activity: unknown value 'Dancing'"},
+        {R"({"availability":"Away","activity":"Away"})",
+         p + ".sessionId: is required"},
+        {R"({"sessionId":"","availability":"Away","activity":"Away"})",
+         p + ".sessionId: must not be empty"},
+        {R"({"sessionId":"a","activity":"Away"})",
+         p + ".availability: is required"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "colour":"red"})",
+         p + ".colour: unknown key"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "teamsClient":"yes"})",
+         p + ".teamsClient: must be a boolean"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "setAt":"yesterday"})",
+         p + ".setAt: not an ISO 8601 date-time"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "expiresAt":"2026-13-01T00:00:00Z"})",
+         p + ".expiresAt: not an ISO 8601 date-time"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "expirationDuration":"PT4M"})",
+         p + ".expirationDuration: must be an ISO 8601 duration from PT5M to "
+             "PT4H"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "expirationDuration":"PT4H1M"})",
+         p + ".expirationDuration: must be an ISO 8601 duration from PT5M to "
+             "PT4H"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "expirationDuration":"1:00:00"})",
+         p + ".expirationDuration: must be an ISO 8601 duration from PT5M to "
+             "PT4H"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "expirationDuration":300})",
+         p + ".expirationDuration: must be a string"},
+        {R"({"sessionId":"a","availability":"Away","activity":"Away",
+             "expirationDuration":"PT1H","expiresAt":"2026-01-01T01:00:00Z"})",
+         p + ": give expirationDuration or expiresAt, not both"},
+        {R"({"sessionId":"a","teamsClient":true,"availability":"Away",
+             "activity":"Away","expirationDuration":"PT1H"})",
+         p + ": a Teams client session never expires (D16)"},
+        {R"({"sessionId":"a","teamsClient":true,"availability":"Away",
+             "activity":"Away","expiresAt":"2026-01-01T01:00:00Z"})",
+         p + ": a Teams client session never expires (D16)"},
+    };
+    for (const auto& [session_json, want] : rows) {
+      CAPTURE(session_json);
+      CHECK(error_of(doc(session_json)) == want);
+    }
+  }
+
+  TEST_CASE("README an application session takes only setPresence pairs (the "
+            "D11 beta pairs included)") {
+    std::string err = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "sessions":[{"sessionId":"a","availability":"Busy",
+                      "activity":"InAMeeting"}]}]})");
+    CHECK(err.rfind("test.json: $.users[0].sessions[0]: the pair Busy/InAMeeting",
+                    0) == 0);
+    CHECK(err.find("teamsClient") != std::string::npos);
+    Snapshot s = parse(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "sessions":[{"sessionId":"a","availability":"Offline",
+                      "activity":"OffWork"}]}]})");
+    CHECK(s.users[0].presence.sessions().at(0).state ==
+          PresenceState{A::Offline, C::OffWork});
+  }
+
+  TEST_CASE("README preferredPresence and statusMessage errors carry their "
+            "JSON path and the request-body message") {
+    std::string pref = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "preferredPresence":{"availability":"Busy","activity":"InACall"}}]})");
+    CHECK(pref.rfind("test.json: $.users[0].preferredPresence: ", 0) == 0);
+    CHECK(pref.find("Busy/InACall") != std::string::npos);
+    std::string dur = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "preferredPresence":{"availability":"Busy","activity":"Busy",
+                              "expirationDuration":"P31D"}}]})");
+    CHECK(dur.rfind("test.json: $.users[0].preferredPresence: ", 0) == 0);
+    CHECK(dur.find("expirationDuration") != std::string::npos);
+    std::string not_object = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "preferredPresence":"Busy"}]})");
+    CHECK(not_object.rfind("test.json: $.users[0].preferredPresence: ", 0) ==
+          0);
+    std::string html = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "statusMessage":{"message":{"content":"x","contentType":"html"}}}]})");
+    CHECK(html.rfind("test.json: $.users[0].statusMessage: ", 0) == 0);
+    CHECK(html.find("contentType") != std::string::npos);
+    std::string zone = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "statusMessage":{"message":{"content":"x"},
+           "expiryDateTime":{"dateTime":"2026-01-01T00:00:00",
+                             "timeZone":"Nowhere/Land"}}}]})");
+    CHECK(zone.rfind("test.json: $.users[0].statusMessage: ", 0) == 0);
+    CHECK(zone.find("Nowhere/Land") != std::string::npos);
+  }
+
+  TEST_CASE("README outOfOfficeSettings errors name their path") {
+    const std::string p = "test.json: $.users[0].outOfOfficeSettings";
+    auto doc = [](std::string_view oof) {
+      return R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+                 "outOfOfficeSettings":)" +
+             std::string(oof) + "}]}";
+    };
+    CHECK(error_of(doc("true")) == p + ": must be an object");
+    CHECK(error_of(doc(R"({"isOutOfOffice":"yes"})")) ==
+          p + ".isOutOfOffice: must be a boolean");
+    CHECK(error_of(doc(R"({"message":5})")) == p + ".message: must be a string");
+    CHECK(error_of(doc(R"({"message":"x","reason":"y"})")) ==
+          p + ".reason: unknown key");
+  }
+
+  TEST_CASE("README unknown keys inside preferredPresence and statusMessage "
+            "are caught at start-up too") {
+    // README: "Unknown keys are errors, so typos are caught at start-up",
+    // although request bodies ignore unknown keys.
+    std::string pref = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "preferredPresence":{"availability":"Busy","activity":"Busy",
+                              "expirationDuraton":"PT1H"}}]})");
+    CHECK(pref ==
+          "test.json: $.users[0].preferredPresence.expirationDuraton: "
+          "unknown key");
+    std::string sm = error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+         "statusMessage":{"message":{"content":"x"},"expiry":"tomorrow"}}]})");
+    CHECK(sm == "test.json: $.users[0].statusMessage.expiry: unknown key");
+  }
+
+  TEST_CASE("README duplicate user ids are an error, whatever their case") {
+    CHECK(error_of(R"({"users":[
+        {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3"},
+        {"id":"66825e03-7ef5-42da-9069-724602c31f6b"},
+        {"id":"FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"}]})") ==
+          "test.json: $.users[2].id: duplicate user id");
+  }
+
+  TEST_CASE("README invalid JSON names the source and the byte") {
+    std::string err = error_of(R"({"users": [)", "x.json");
+    CHECK(err.rfind("x.json: $: invalid JSON at byte ", 0) == 0);
+    CHECK(error_of("", "empty.json").rfind("empty.json: $: invalid JSON", 0) ==
+          0);
+  }
+
+  TEST_CASE("README the error names the source it was given") {
+    CHECK(error_of(R"({"users":[{"id":"not-a-guid"}]})", "fixtures/x.json") ==
+          "fixtures/x.json: $.users[0].id: not a GUID");
+  }
+
+  TEST_CASE("a deeply nested fixture value is an error, not a crash") {
+    std::string deep = R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+        "displayName":)" + std::string(100000, '[') +
+                       std::string(100000, ']') + "}]}";
+    CHECK(error_of(deep) ==
+          "test.json: $.users[0].displayName: must be a string");
+  }
+
+  TEST_CASE("README load_fixture_file names a missing file") {
+    const std::string path = GPM_SOURCE_ROOT "/fixtures/no-such-file.json";
+    try {
+      gpm::graph::load_fixture_file(path, t0, zones());
+      FAIL("a missing file loaded");
+    } catch (const FixtureError& e) {
+      CHECK(std::string(e.what()) == path + ": cannot be read");
+    }
+  }
+
+  TEST_CASE("README fixtures/default.json holds the docs' users: "
+            "fa8bf3dc... (me, Offline) and 66825e03... (a Teams client, "
+            "Away)") {
+    Snapshot s = gpm::graph::load_fixture_file(
+        GPM_SOURCE_ROOT "/fixtures/default.json", t0, zones());
+    CHECK(s.me == std::string(kAdele));
+    User& adele = user(s, kAdele);
+    CHECK(adele.presence.sessions().empty());
+    CHECK(adele.presence.view(t0).state ==
+          PresenceState{A::Offline, C::Offline});
+    User& alex = user(s, kAlex);
+    REQUIRE(alex.presence.sessions().size() == 1);
+    CHECK(alex.presence.sessions()[0].is_client);
+    // A Teams client never expires: Away a year later too.
+    CHECK(alex.presence.view(t0).state == PresenceState{A::Away, C::Away});
+    CHECK(alex.presence.view(t0 + days(365)).state ==
+          PresenceState{A::Away, C::Away});
+    // Every id is a lower-case GUID and unique.
+    std::vector<std::string> ids;
+    for (const User& u : s.users) {
+      CHECK(gpm::store::is_guid(u.id));
+      CHECK(u.id == gpm::store::to_lower_ascii(u.id));
+      ids.push_back(u.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+  }
+}
