@@ -36,14 +36,7 @@ ordered_json view_of(const RequestContext& ctx, const std::string& id) {
 HttpResponse list_users(const RequestContext& ctx) {
   ordered_json users = ordered_json::array();
   ctx.tenant->store.read_all([&](const store::User& u) {
-    ordered_json e;
-    e["id"] = u.id;
-    e["userPrincipalName"] = u.user_principal_name.empty()
-                                 ? ordered_json(nullptr)
-                                 : ordered_json(u.user_principal_name);
-    e["displayName"] = u.display_name.empty() ? ordered_json(nullptr)
-                                              : ordered_json(u.display_name);
-    users.push_back(std::move(e));
+    users.push_back(graph::user_summary_json(u));
   });
   return control_json({{"users", std::move(users)}});
 }

@@ -75,15 +75,18 @@ std::string control_instant(core::TimePoint t) {
   return core::format_iso_instant(t, 3);
 }
 
+ordered_json user_summary_json(const store::User& u) {
+  auto name = [](const std::string& v) {
+    return v.empty() ? ordered_json(nullptr) : ordered_json(v);
+  };
+  return {{"id", u.id},
+          {"userPrincipalName", name(u.user_principal_name)},
+          {"displayName", name(u.display_name)}};
+}
+
 ordered_json state_view_json(const store::User& u, core::TimePoint now) {
   core::PresenceView view = u.presence.peek(now);
-  ordered_json j;
-  j["id"] = u.id;
-  j["userPrincipalName"] = u.user_principal_name.empty()
-                               ? ordered_json(nullptr)
-                               : ordered_json(u.user_principal_name);
-  j["displayName"] = u.display_name.empty() ? ordered_json(nullptr)
-                                            : ordered_json(u.display_name);
+  ordered_json j = user_summary_json(u);
   j["presence"] = pair_json(view.state);
   j["sequenceNumber"] = format_sequence_number(view.sequence);
   auto sessions = live_sessions(u, now);

@@ -11,6 +11,9 @@
 
 namespace gpm::graph {
 
+// {"id","userPrincipalName","displayName"}, names null when unset.
+nlohmann::ordered_json user_summary_json(const store::User& u);
+
 // What a user is at `now`, without changing anything: sessions with their
 // stage, next stage and expiry, preferred presence, status message, the
 // sequence number and presence a client would read.

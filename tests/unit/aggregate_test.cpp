@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/iso_time.h"
+#include "test_instants.h"
 
 namespace {
 
@@ -32,13 +33,8 @@ using std::chrono::minutes;
 using A = Availability;
 using C = Activity;
 
-// Used to build constants, outside any test: .value() throws on a typo.
-TimePoint instant(std::string_view iso) {
-  return gpm::core::to_time_point_utc(
-      gpm::core::parse_iso_datetime(iso).value());
-}
-
-const TimePoint t0 = instant("2026-01-01T00:00:00Z");
+using gpm::testing::instant;
+using gpm::testing::t0;
 
 constexpr PresenceState kAvailable{A::Available, C::Available};
 constexpr PresenceState kInactive{A::Available, C::AvailableInactive};

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/iso_time.h"
+#include "test_instants.h"
 
 #ifndef GPM_SOURCE_ROOT
 #error "GPM_SOURCE_ROOT must name the source tree (set in tests/unit/meson.build)"
@@ -35,13 +36,8 @@ using std::chrono::minutes;
 using A = Availability;
 using C = Activity;
 
-TimePoint instant(std::string_view iso) {
-  return gpm::core::to_time_point_utc(
-      gpm::core::parse_iso_datetime(iso).value());
-}
-
-// The instant fixtures are loaded at.
-const TimePoint t0 = instant("2026-01-01T00:00:00Z");
+using gpm::testing::instant;
+using gpm::testing::t0;  // also the instant fixtures are loaded at
 
 const gpm::tz::TimeZoneDb& zones() {
   static const gpm::tz::TimeZoneDb db;  // /usr/share/zoneinfo

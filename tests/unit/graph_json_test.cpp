@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/iso_time.h"
+#include "test_instants.h"
 
 namespace {
 
@@ -29,12 +30,8 @@ using std::chrono::minutes;
 using A = Availability;
 using C = Activity;
 
-TimePoint instant(std::string_view iso) {
-  return gpm::core::to_time_point_utc(
-      gpm::core::parse_iso_datetime(iso).value());
-}
-
-const TimePoint t0 = instant("2026-01-01T00:00:00Z");
+using gpm::testing::instant;
+using gpm::testing::t0;
 
 const std::string kApp = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 const std::string kUser = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";

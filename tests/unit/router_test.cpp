@@ -24,6 +24,7 @@
 #include "http/service.h"
 #include "store/store.h"
 #include "store/tenants.h"
+#include "test_instants.h"
 
 namespace {
 
@@ -38,12 +39,8 @@ using gpm::http::Service;
 using nlohmann::json;
 using std::chrono::minutes;
 
-TimePoint instant(std::string_view iso) {
-  return gpm::core::to_time_point_utc(
-      gpm::core::parse_iso_datetime(iso).value());
-}
-
-const TimePoint t0 = instant("2026-01-01T00:00:00Z");
+using gpm::testing::instant;
+using gpm::testing::t0;
 
 const std::string kAdele = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";  // me
 const std::string kAlex = "66825e03-7ef5-42da-9069-724602c31f6b";

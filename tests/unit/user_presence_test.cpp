@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "core/iso_time.h"
+#include "test_instants.h"
 
 namespace {
 
@@ -34,13 +35,8 @@ using std::chrono::minutes;
 using A = Availability;
 using C = Activity;
 
-// Used to build constants, outside any test: .value() throws on a typo.
-TimePoint instant(std::string_view iso) {
-  return gpm::core::to_time_point_utc(
-      gpm::core::parse_iso_datetime(iso).value());
-}
-
-const TimePoint t0 = instant("2026-01-01T00:00:00Z");
+using gpm::testing::instant;
+using gpm::testing::t0;
 
 constexpr std::string_view kApp = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 constexpr std::string_view kAppUpper = "22553876-F5AB-4529-BFFB-CFE50AA89F87";
