@@ -4,14 +4,13 @@
 
 #include "graph/graph_error.h"
 #include "http/handlers.h"
+#include "http/presence_target.h"
 
 namespace gpm::http {
 namespace {
-
 namespace errors = graph::errors;
+}  // namespace
 
-// D25: the user the caller is: the token's `oid`, else --me, else the
-// fixtures' `me`. Empty when none is known.
 std::string caller_user(const Service& s, const RequestContext& ctx) {
   if (ctx.claims.oid && !ctx.claims.oid->empty()) {
     return store::to_lower_ascii(*ctx.claims.oid);
@@ -20,7 +19,6 @@ std::string caller_user(const Service& s, const RequestContext& ctx) {
   return ctx.tenant->store.me().value_or("");
 }
 
-// The store key of the presence a route addresses (D12, D25 for /me).
 std::string target_user(const Service& s, const RequestContext& ctx,
                         const PresenceRoute& r) {
   if (r.form != graph::PresencePathForm::Me) return r.user;
@@ -29,22 +27,6 @@ std::string target_user(const Service& s, const RequestContext& ctx,
   if (me.empty()) throw errors::me_requires_delegated();
   return me;
 }
-
-// Runs `fn` on the addressed user under the store lock; 404 (D9) if none.
-template <typename Fn>
-void with_target(Service& s, RequestContext& ctx, const PresenceRoute& r,
-                 Fn&& fn) {
-  std::string id = target_user(s, ctx, r);
-  ctx.user = store::to_lower_ascii(id);
-  bool found = ctx.tenant->store.with_user(id, s.config.auto_create_users,
-                                           [&](store::User& u) {
-                                             ctx.user = u.id;
-                                             fn(u);
-                                           });
-  if (!found) throw errors::user_not_found(id);
-}
-
-}  // namespace
 
 HttpResponse json_response(int status, std::string body,
                            std::string_view content_type) {
