@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph/graph_error.h"
+#include "graph/select.h"
 #include "http/handlers.h"
 #include "http/presence_target.h"
 
@@ -52,6 +53,7 @@ HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
         body["@odata.context"] =
             graph::presence_context(r.version, r.form, u.id);
         body.update(graph::presence_json(u.id, view, caller == u.id));
+        if (ctx.select) body = graph::apply_select(body, *ctx.select);
       });
   if (!found) throw errors::user_not_found(id);
   HttpResponse res = json_response(200, graph::dump(body), kODataJson);
@@ -122,7 +124,9 @@ HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
   ctx.tenant->store.observe_users(
       ids, s.config.auto_create_users, ctx.now,
       [&](const store::User& u, const core::PresenceView& view) {
-        value.push_back(graph::presence_json(u.id, view, caller == u.id));
+        auto p = graph::presence_json(u.id, view, caller == u.id);
+        value.push_back(ctx.select ? graph::apply_select(p, *ctx.select)
+                                   : std::move(p));
       });
   HttpResponse res = json_response(200, graph::dump(body), kODataJson);
   res.set_header("OData-Version", "4.0");

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "graph/graph_error.h"
+#include "graph/select.h"
 #include "http/handlers.h"
 
 namespace gpm::http {
@@ -149,14 +150,21 @@ void check_body_headers(const HttpRequest& req) {
   }
 }
 
-// Query options: Graph's `$` system options are not supported on these
-// paths yet, and are refused rather than ignored.
-void check_query(std::string_view query) {
-  for (const std::string& name : query_names(query)) {
-    if (!name.empty() && name[0] == '$') {
-      throw errors::bad_request("The query option '" + name +
-                                "' is not supported on this resource.");
+// Query options: $select where `select_allowed` (reads of presence); every
+// other `$` system option is refused rather than ignored.
+void check_query(RequestContext& ctx, std::string_view query,
+                 bool select_allowed) {
+  for (const auto& [name, value] : query_params(query)) {
+    if (name.empty() || name[0] != '$') continue;
+    if (select_allowed && iequals(name, "$select")) {
+      if (ctx.select) {
+        throw errors::bad_request("The query option $select is given twice.");
+      }
+      ctx.select = graph::parse_presence_select(value);
+      continue;
     }
+    throw errors::bad_request("The query option '" + name +
+                              "' is not supported on this resource.");
   }
 }
 
@@ -188,7 +196,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
     if (iequals(action_name(seg[1]), "getPresencesByUserId")) {
       if (seg.size() > 2) fail_at(2);
       require_method(ctx, false);
-      check_query(query);
+      check_query(ctx, query, true);
       check_body_headers(ctx.request);
       return handle_get_presences_by_user_id(s, ctx, version);
     }
@@ -203,7 +211,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   }
   if (seg.size() == next) {
     require_method(ctx, true);
-    check_query(query);
+    check_query(ctx, query, true);
     return handle_get_presence(s, ctx, r);
   }
   if (seg.size() > next + 1) fail_at(next + 1);
@@ -211,7 +219,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   for (const ActionEntry& a : kActions) {
     if (iequals(name, a.name)) {
       require_method(ctx, false);
-      check_query(query);
+      check_query(ctx, query, false);
       check_body_headers(ctx.request);
       return a.handler(s, ctx, r);
     }
@@ -348,8 +356,8 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
   auto started = std::chrono::steady_clock::now();
   try {
     std::string client = request.header("client-request-id");
-    RequestContext ctx{request, {}, new_request_id(), {}, {}, {}, false, {},
-                       {}, {}};
+    RequestContext ctx(request);
+    ctx.request_id = new_request_id();
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res;
     std::string_view journal_path;
@@ -446,8 +454,10 @@ HttpResponse Router::reject(const HttpRequest& request,
     std::string client = request.header("client-request-id");
     auto tenant =
         service_.tenants->find_or_create(store::TenantRegistry::kDefault);
-    RequestContext ctx{request, tenant->clock().now(), new_request_id(), {},
-                       {}, tenant, false, {}, {}, {}};
+    RequestContext ctx(request);
+    ctx.now = tenant->clock().now();
+    ctx.request_id = new_request_id();
+    ctx.tenant = tenant;
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res = error_response(error, ctx);
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);

@@ -23,6 +23,8 @@ namespace gpm::http {
 
 // What one request knows about itself while it is handled.
 struct RequestContext {
+  explicit RequestContext(const HttpRequest& r) : request(r) {}
+
   const HttpRequest& request;
   core::TimePoint now;  // the request's one reading of its tenant's clock
   std::string request_id;
@@ -30,6 +32,8 @@ struct RequestContext {
   graph::TokenClaims claims;  // of the bearer token, when there is one
   std::shared_ptr<store::Tenant> tenant;  // D24
   bool tenant_prefixed = false;           // named by /tenants/{t}
+  // $select of GET presence and getPresencesByUserId, when given.
+  std::optional<std::vector<std::string>> select;
   // Filled by handlers for the journal.
   std::string version;
   std::optional<std::string> user;
