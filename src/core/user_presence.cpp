@@ -25,6 +25,7 @@ PresenceView UserPresence::compute(TimePoint now) const {
     v.status_message = status_message_;
   }
   v.out_of_office = out_of_office_;
+  v.work_location = aggregate_work_location(work_location_);
   return v;
 }
 
@@ -102,6 +103,32 @@ void UserPresence::set_out_of_office(OutOfOfficeSettings settings,
                                      TimePoint now) {
   observe(now);
   out_of_office_ = std::move(settings);
+  observe(now);
+}
+
+void UserPresence::set_manual_location(WorkLocationSignal signal,
+                                       TimePoint now) {
+  observe(now);
+  work_location_.manual = std::move(signal);
+  observe(now);
+}
+
+void UserPresence::set_automatic_location(WorkLocationSignal signal,
+                                          TimePoint now) {
+  observe(now);
+  work_location_.automatic = std::move(signal);
+  observe(now);
+}
+
+void UserPresence::clear_automatic_location(TimePoint now) {
+  observe(now);
+  core::clear_automatic_location(work_location_);
+  observe(now);
+}
+
+void UserPresence::clear_location(TimePoint now) {
+  observe(now);
+  core::clear_location(work_location_);
   observe(now);
 }
 

@@ -1,7 +1,8 @@
 // The presence state of one user and the operations the Graph actions
 // perform on it: setPresence (R3.3), clearPresence (R3.4),
-// set/clearUserPreferredPresence (R3.5, R3.6), setStatusMessage (R3.7), and
-// the sequence number that moves whenever what a client reads changes (D10).
+// set/clearUserPreferredPresence (R3.5, R3.6), setStatusMessage (R3.7), the
+// work-location actions (R3.8, R3.9), and the sequence number that moves
+// whenever what a client reads changes (D10).
 // Pure C++20, std only; every call takes the instant it happens at.
 // Not synchronised: the store guards each instance.
 #pragma once
@@ -13,6 +14,7 @@
 
 #include "core/aggregate.h"
 #include "core/session.h"
+#include "core/work_location.h"
 
 namespace gpm::core {
 
@@ -21,9 +23,11 @@ struct PresenceView {
   PresenceState state;
   std::optional<StatusMessage> status_message;  // only while live
   OutOfOfficeSettings out_of_office;
+  WorkLocation work_location;  // aggregated (R2.7)
   uint64_t sequence = 0;
   friend bool operator==(const PresenceView& a, const PresenceView& b) {
     return a.state == b.state && a.out_of_office == b.out_of_office &&
+           a.work_location == b.work_location &&
            same_message(a.status_message, b.status_message);
   }
 
@@ -48,6 +52,12 @@ class UserPresence {
   // Replaces the status message; nullopt removes it.
   void set_status_message(std::optional<StatusMessage> message, TimePoint now);
   void set_out_of_office(OutOfOfficeSettings settings, TimePoint now);
+  // R3.8.2: each replaces its own layer and leaves the others alone.
+  void set_manual_location(WorkLocationSignal signal, TimePoint now);
+  void set_automatic_location(WorkLocationSignal signal, TimePoint now);
+  // R3.9.2, R3.9.3 (see core/work_location.h).
+  void clear_automatic_location(TimePoint now);
+  void clear_location(TimePoint now);
 
   // Adds a session exactly as given (fixtures, the control plane). A session
   // with the same id is replaced.
@@ -82,6 +92,7 @@ class UserPresence {
     return status_message_;
   }
   const OutOfOfficeSettings& out_of_office() const { return out_of_office_; }
+  const WorkLocationLayers& work_location() const { return work_location_; }
   uint64_t sequence() const { return sequence_; }
 
  private:
@@ -94,6 +105,7 @@ class UserPresence {
   std::optional<PreferredPresence> preferred_;
   std::optional<StatusMessage> status_message_;
   OutOfOfficeSettings out_of_office_;
+  WorkLocationLayers work_location_;
   uint64_t sequence_ = 1;
   uint64_t writes_ = 0;  // session writes so far (Session::write_order)
   PresenceView last_seen_;

@@ -92,7 +92,7 @@ class Parser {
     only_keys(j, path,
               {"id", "userPrincipalName", "displayName", "sessions",
                "preferredPresence", "statusMessage", "outOfOfficeSettings",
-               "sequenceNumber"});
+               "workLocation", "sequenceNumber"});
     store::User u;
     std::string id = string_at(j, path, "id", true);
     if (!store::is_guid(id)) fail(path + ".id", "not a GUID");
@@ -150,6 +150,19 @@ class Parser {
       }
       u.presence.set_out_of_office(oof, now_);
     }
+    if (auto it = j.find("workLocation"); it != j.end()) {
+      std::string wp = path + ".workLocation";
+      expect_object(*it, wp);
+      only_keys(*it, wp, {"manual", "automatic"});
+      if (auto m = it->find("manual"); m != it->end()) {
+        u.presence.set_manual_location(
+            work_location_signal(*m, wp + ".manual"), now_);
+      }
+      if (auto a = it->find("automatic"); a != it->end()) {
+        u.presence.set_automatic_location(
+            work_location_signal(*a, wp + ".automatic"), now_);
+      }
+    }
     std::string seq = string_at(j, path, "sequenceNumber", false);
     if (!seq.empty()) {
       auto n = parse_sequence_number(seq);
@@ -158,6 +171,18 @@ class Parser {
       u.presence.restore_sequence(*n);
     }
     return u;
+  }
+
+  // A layer of `workLocation`: the body of setManualLocation.
+  core::WorkLocationSignal work_location_signal(const json& j,
+                                                const std::string& path) {
+    expect_object(j, path);
+    only_keys(j, path, {"workLocationType", "placeId"});
+    try {
+      return parse_work_location_signal(j);
+    } catch (const GraphError& e) {
+      fail(path, e.message());
+    }
   }
 
   core::Session parse_session(const json& j, const std::string& path) {

@@ -262,6 +262,49 @@ std::optional<core::StatusMessage> parse_status_message(
   return m;
 }
 
+core::WorkLocationSignal parse_set_location(std::string_view body) {
+  return parse_work_location_signal(parse_object_body(body, false));
+}
+
+core::WorkLocationSignal parse_work_location_signal(const json& j) {
+  if (!j.is_object()) {
+    throw errors::bad_request("The request body must be a JSON object.");
+  }
+  constexpr std::string_view kTypes = "unspecified, office, remote, timeOff";
+  core::WorkLocationSignal r;
+  const json* type = member(j, "workLocationType");
+  if (type == nullptr) {
+    throw errors::bad_request(
+        "The parameter 'workLocationType' is required; accepted values: " +
+        std::string(kTypes) + ".");
+  }
+  if (!type->is_string()) {
+    throw errors::bad_request(
+        "The parameter 'workLocationType' must be a string; accepted values: " +
+        std::string(kTypes) + ".");
+  }
+  auto parsed = core::parse_work_location_type(type->get<std::string>());
+  if (!parsed) {
+    throw errors::bad_request("The parameter 'workLocationType' value '" +
+                              describe(*type) +
+                              "' is not supported; accepted values: " +
+                              std::string(kTypes) + ".");
+  }
+  r.type = *parsed;
+  if (const json* place = member(j, "placeId")) {
+    if (!place->is_string()) {
+      throw errors::bad_request(
+          "The parameter 'placeId' must be a string or null.");
+    }
+    r.place_id = place->get<std::string>();
+  }
+  return r;
+}
+
+void parse_clear_location(std::string_view body) {
+  parse_object_body(body, true);
+}
+
 std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
   json j = parse_object_body(body, false);
   const json* ids = member(j, "ids");
@@ -351,8 +394,16 @@ nlohmann::ordered_json presence_json(std::string_view user_id,
   oof["isOutOfOffice"] = view.out_of_office.is_out_of_office;
   j["outOfOfficeSettings"] = std::move(oof);
   j["sequenceNumber"] = format_sequence_number(view.sequence);
-  j["workLocation"] = {
-      {"placeId", nullptr}, {"source", "none"}, {"workLocationType", "unspecified"}};
+  j["workLocation"] = work_location_json(view.work_location);
+  return j;
+}
+
+nlohmann::ordered_json work_location_json(const core::WorkLocation& w) {
+  nlohmann::ordered_json j;
+  j["placeId"] = w.place_id ? nlohmann::ordered_json(*w.place_id)
+                            : nlohmann::ordered_json(nullptr);
+  j["source"] = core::to_string(w.source);
+  j["workLocationType"] = core::to_string(w.type);
   return j;
 }
 

@@ -51,6 +51,14 @@ std::optional<core::StatusMessage> parse_status_message(
     const nlohmann::json* status_message, core::TimePoint now,
     const tz::TimeZoneDb& zones);
 
+// R3.8.1: {"workLocationType" (required, matched ignoring case; not
+// unknownFutureValue), "placeId" (optional string or null)}.
+core::WorkLocationSignal parse_set_location(std::string_view body);
+// The same for a parsed object (fixtures).
+core::WorkLocationSignal parse_work_location_signal(const nlohmann::json& j);
+// R3.9.1: no parameters: `{}` (any JSON object) or nothing.
+void parse_clear_location(std::string_view body);
+
 // R3.2, D7: the ids, de-duplicated (case-insensitively) in first-seen order.
 inline constexpr size_t kMaxPresenceIds = 650;
 std::vector<std::string> parse_get_presences_by_user_id(std::string_view body);
@@ -74,6 +82,9 @@ std::optional<uint64_t> parse_sequence_number(std::string_view s);
 nlohmann::ordered_json presence_json(std::string_view user_id,
                                      const core::PresenceView& view,
                                      bool is_self);
+
+// userWorkLocation (spec 2.5): {"placeId", "source", "workLocationType"}.
+nlohmann::ordered_json work_location_json(const core::WorkLocation& w);
 
 // Dumps JSON for the wire; invalid UTF-8 is replaced, never thrown.
 std::string dump(const nlohmann::ordered_json& j);

@@ -69,6 +69,18 @@ ordered_json oof_json(const core::OutOfOfficeSettings& o) {
   return j;
 }
 
+ordered_json signal_json(const core::WorkLocationSignal& w) {
+  ordered_json j;
+  j["workLocationType"] = core::to_string(w.type);
+  j["placeId"] =
+      w.place_id ? ordered_json(*w.place_id) : ordered_json(nullptr);
+  return j;
+}
+
+ordered_json layer_json(const std::optional<core::WorkLocationSignal>& w) {
+  return w ? signal_json(*w) : ordered_json(nullptr);
+}
+
 }  // namespace
 
 std::string control_instant(core::TimePoint t) {
@@ -126,6 +138,13 @@ ordered_json state_view_json(const store::User& u, core::TimePoint now) {
                            ? status_message_json(*view.status_message)
                            : ordered_json(nullptr);
   j["outOfOfficeSettings"] = oof_json(view.out_of_office);
+  // What GET presence shows, and the layers it is aggregated from (R2.7).
+  ordered_json wl = work_location_json(view.work_location);
+  const core::WorkLocationLayers& layers = u.presence.work_location();
+  wl["layers"] = {{"manual", layer_json(layers.manual)},
+                  {"automatic", layer_json(layers.automatic)},
+                  {"scheduled", layer_json(layers.scheduled)}};
+  j["workLocation"] = std::move(wl);
   return j;
 }
 
@@ -162,6 +181,14 @@ ordered_json fixture_user_json(const store::User& u, core::TimePoint now) {
     j["statusMessage"] = std::move(m);
   }
   j["outOfOfficeSettings"] = oof_json(view.out_of_office);
+  // The layers fixtures can write; scheduled has no writer yet.
+  const core::WorkLocationLayers& layers = u.presence.work_location();
+  if (layers.manual || layers.automatic) {
+    ordered_json wl = ordered_json::object();
+    if (layers.manual) wl["manual"] = signal_json(*layers.manual);
+    if (layers.automatic) wl["automatic"] = signal_json(*layers.automatic);
+    j["workLocation"] = std::move(wl);
+  }
   j["sequenceNumber"] = format_sequence_number(view.sequence);
   return j;
 }

@@ -15,8 +15,9 @@ namespace gpm::graph {
 nlohmann::ordered_json user_summary_json(const store::User& u);
 
 // What a user is at `now`, without changing anything: sessions with their
-// stage, next stage and expiry, preferred presence, status message, the
-// sequence number and presence a client would read.
+// stage, next stage and expiry, preferred presence, status message, work
+// location (as read, and its layers), the sequence number and presence a
+// client would read.
 nlohmann::ordered_json state_view_json(const store::User& u,
                                        core::TimePoint now);
 

@@ -34,6 +34,15 @@ HttpResponse handle_clear_user_preferred_presence(Service& s,
                                                   const PresenceRoute& r);
 HttpResponse handle_set_status_message(Service& s, RequestContext& ctx,
                                        const PresenceRoute& r);
+// The work-location actions (spec 3.8, 3.9): 204 on success (R3.8.3).
+HttpResponse handle_set_manual_location(Service& s, RequestContext& ctx,
+                                        const PresenceRoute& r);
+HttpResponse handle_set_automatic_location(Service& s, RequestContext& ctx,
+                                           const PresenceRoute& r);
+HttpResponse handle_clear_automatic_location(Service& s, RequestContext& ctx,
+                                             const PresenceRoute& r);
+HttpResponse handle_clear_location(Service& s, RequestContext& ctx,
+                                   const PresenceRoute& r);
 HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
                                              std::string_view version);
 
@@ -47,5 +56,7 @@ HttpResponse json_response(int status, std::string body,
                            std::string_view content_type);
 // 200 with no body and no Content-Type (a successful action).
 HttpResponse empty_ok();
+// 204 No Content: no body and no Content-Type.
+HttpResponse no_content();
 
 }  // namespace gpm::http

@@ -353,6 +353,14 @@ Server::Server(Service& service)
   svr.Patch(".*", with_body);
   svr.Delete(".*", with_body);
 
+  // httplib 0.11.4 gives every empty response "Content-Length: 0" before
+  // this hook runs; RFC 9110 8.6 forbids it on a 204 (the location actions,
+  // R3.8.3). Cannot throw.
+  svr.set_post_routing_handler(
+      [](const httplib::Request&, httplib::Response& res) {
+        if (res.status == 204) res.headers.erase("Content-Length");
+      });
+
   // Statuses httplib sets itself (bad request line, URI too long, ...) get
   // the Graph envelope. Nothing here may throw: 0.11 does not catch it.
   svr.set_error_handler(httplib::Server::HandlerWithResponse(

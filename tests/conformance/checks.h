@@ -145,10 +145,10 @@ inline void check_state_view_shape(const nlohmann::json& view) {
   for (const char* key :
        {"id", "userPrincipalName", "displayName", "presence", "sequenceNumber",
         "sessions", "preferredPresence", "statusMessage",
-        "outOfOfficeSettings"}) {
+        "outOfOfficeSettings", "workLocation"}) {
     CHECK_MESSAGE(view.contains(key), key);
   }
-  CHECK(view.size() == 9);
+  CHECK(view.size() == 10);
   CHECK(view.value("id", nlohmann::json()).is_string());
   CHECK(pair_in(view.value("presence", nlohmann::json())) != "?");
   static const std::regex kSeq(R"(A\d{10})");
