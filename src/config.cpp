@@ -130,6 +130,32 @@ std::vector<Option> options() {
          c.journal_size =
              static_cast<size_t>(parse_int("--journal-size", v, 0, 10000000));
        }},
+      {"throttling", "GPM_THROTTLING", true,
+       [](Config& c, const std::string& v) {
+         if (v == "off") {
+           c.throttling = ThrottlingMode::Off;
+         } else if (v == "graph") {
+           c.throttling = ThrottlingMode::Graph;
+         } else {
+           throw BadOption("invalid value '" + v +
+                           "' for --throttling: expected off or graph");
+         }
+       }},
+      {"throttle-limit", "GPM_THROTTLE_LIMIT", true,
+       [](Config& c, const std::string& v) {
+         c.throttle_limit = static_cast<size_t>(
+             parse_int("--throttle-limit", v, 1, kMaxThrottleLimit));
+       }},
+      {"throttle-window", "GPM_THROTTLE_WINDOW", true,
+       [](Config& c, const std::string& v) {
+         auto d = core::parse_iso_duration(v);
+         if (!d || *d < kMinThrottleWindow || *d > kMaxThrottleWindow) {
+           throw BadOption("invalid value '" + v +
+                           "' for --throttle-window: expected an ISO 8601 "
+                           "duration from PT1S to P1D such as PT30S");
+         }
+         c.throttle_window = *d;
+       }},
       {"log-format", "GPM_LOG_FORMAT", true,
        [](Config& c, const std::string& v) {
          if (v == "text") {
@@ -195,6 +221,12 @@ Options (each also read from the environment variable shown; flags win):
                             503 (GPM_MAX_TENANTS) [1000]
   --journal-size N          Graph requests kept per tenant in the journal;
                             0 = off (GPM_JOURNAL_SIZE) [10000]
+  --throttling off|graph    graph: 429 past the limit per window, per app and
+                            tenant (GPM_THROTTLING) [off]
+  --throttle-limit N        requests per window under graph throttling
+                            (GPM_THROTTLE_LIMIT) [1500]
+  --throttle-window DUR     the window, ISO 8601 PT1S..P1D
+                            (GPM_THROTTLE_WINDOW) [PT30S]
   --log-format text|json    access-log lines on stderr (GPM_LOG_FORMAT) [text]
   --quiet                   no access log (GPM_QUIET=true)
   --ready-file PATH         once listening, write the URL to PATH atomically

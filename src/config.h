@@ -3,6 +3,7 @@
 // GPM_* variables). Depends on core (time parsing). Thread-safe: pure.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@ namespace gpm {
 enum class ClockMode { System, Manual };
 enum class AuthMode { Permissive, Off };
 enum class LogFormat { Text, Json, Off };
+enum class ThrottlingMode { Off, Graph };
 
 struct Config {
   // Interface to bind. 127.0.0.1 keeps the mock off the network.
@@ -49,6 +51,13 @@ struct Config {
   size_t max_tenants = 1000;
   // Journal entries kept per tenant; 0 turns the journal off.
   size_t journal_size = 10000;
+  // R6.6-R6.8: `graph` refuses requests past `throttle_limit` per
+  // `throttle_window` per application and tenant with 429; `off` never does.
+  ThrottlingMode throttling = ThrottlingMode::Off;
+  // Requests per window and application under `graph` (R6.6: 1,500).
+  size_t throttle_limit = 1500;
+  // The fixed window of `graph` throttling, on the tenant's clock (R6.6: 30 s).
+  core::Duration throttle_window = std::chrono::seconds(30);
   // Access log on stderr: `text` or `json` lines.
   LogFormat log_format = LogFormat::Text;
   // No access log at all.
@@ -58,6 +67,12 @@ struct Config {
   // Tenants restored from here at start and saved here on clean shutdown.
   std::string state_file;
 };
+
+// Bounds of the throttling settings, on the command line and through
+// PUT /_mock/throttling alike.
+inline constexpr long kMaxThrottleLimit = 1000000;
+inline constexpr core::Duration kMinThrottleWindow = std::chrono::seconds(1);
+inline constexpr core::Duration kMaxThrottleWindow = std::chrono::hours(24);
 
 // What parse_args decided instead of a Config: print `text` to stdout (exit
 // code 0: --help, --version) or stderr (exit code 2: a bad option).

@@ -1,5 +1,5 @@
 // Internal to src/control: the pieces of the /_mock/ plane that live in
-// separate files (users, journal) and what they share.
+// separate files (users, journal, throttling) and what they share.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -27,6 +27,9 @@ HttpResponse handle_fixtures(Service& s, RequestContext& ctx,
 HttpResponse handle_journal(Service& s, RequestContext& ctx,
                             const std::vector<std::string>& rest,
                             std::string_view query);
+
+// GET/PUT /_mock/throttling: the tenant's throttling settings (R6.6).
+HttpResponse handle_throttling(Service& s, RequestContext& ctx);
 
 // Parses a fixture document from the request body into the tenant's store,
 // replacing or merging (400 naming the JSON path on any error).

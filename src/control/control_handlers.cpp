@@ -227,6 +227,10 @@ HttpResponse handle_control(Service& s, RequestContext& ctx,
     return handle_fixtures(s, ctx, query);
   }
   if (first == "journal") return handle_journal(s, ctx, rest, query);
+  if (first == "throttling") {
+    only(1);
+    return handle_throttling(s, ctx);
+  }
   throw errors::unknown_path();
 }
 

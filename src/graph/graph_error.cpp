@@ -7,12 +7,13 @@
 namespace gpm::graph {
 
 GraphError::GraphError(int status, std::string code, std::string message,
-                       std::vector<std::pair<std::string, std::string>> headers)
+                       Fields headers, Fields inner_error)
     : std::runtime_error(code),
       status_(status),
       code_(std::move(code)),
       message_(std::move(message)),
-      headers_(std::move(headers)) {}
+      headers_(std::move(headers)),
+      inner_error_(std::move(inner_error)) {}
 
 namespace errors {
 
@@ -84,6 +85,14 @@ GraphError me_requires_delegated() {
                      "flow.");
 }
 
+GraphError too_many_requests(std::chrono::seconds retry_after) {
+  return GraphError(429, "TooManyRequests", "Please retry again later.",
+                    {{"Retry-After", std::to_string(retry_after.count())}},
+                    {{"code", "429"},
+                     {"message", "Please retry after"},
+                     {"status", "429"}});
+}
+
 GraphError internal() {
   return GraphError(500, "InternalServerError",
                     "An internal server error occurred.");
@@ -152,7 +161,8 @@ std::string default_message_for_status(int status) {
 
 std::string error_body(std::string_view code, std::string_view message,
                        core::TimePoint now, std::string_view request_id,
-                       std::string_view client_request_id) {
+                       std::string_view client_request_id,
+                       const GraphError::Fields& inner_error) {
   nlohmann::ordered_json j;
   j["error"]["code"] = code;
   j["error"]["message"] = message;
@@ -160,6 +170,7 @@ std::string error_body(std::string_view code, std::string_view message,
   inner["date"] = core::format_inner_error_date(now);
   inner["request-id"] = request_id;
   inner["client-request-id"] = client_request_id;
+  for (const auto& [name, value] : inner_error) inner[name] = value;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -1,9 +1,11 @@
 // The Graph error catalogue: one GraphError type and a named factory per
-// wire error this mock sends (spec R6.1, D1, D8, D9, D12, D13, D18, D19),
+// wire error this mock sends (spec R6.1, R6.7, D1, D8, D9, D12, D13, D18,
+// D19),
 // and the envelope they are written in.
 // Depends on core (time formats) and nlohmann_json. Thread-safe: pure.
 #pragma once
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -17,22 +19,26 @@ namespace gpm::graph {
 // `message` is written for the caller and never carries internal text.
 class GraphError : public std::runtime_error {
  public:
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+
   GraphError(int status, std::string code, std::string message,
-             std::vector<std::pair<std::string, std::string>> headers = {});
+             Fields headers = {}, Fields inner_error = {});
 
   int status() const { return status_; }
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }
   // Extra response headers (Allow, WWW-Authenticate, ...).
-  const std::vector<std::pair<std::string, std::string>>& headers() const {
-    return headers_;
-  }
+  const Fields& headers() const { return headers_; }
+  // Extra string members of innerError beside date and the request ids
+  // (the throttling body of R6.7).
+  const Fields& inner_error() const { return inner_error_; }
 
  private:
   int status_;
   std::string code_;
   std::string message_;
-  std::vector<std::pair<std::string, std::string>> headers_;
+  Fields headers_;
+  Fields inner_error_;
 };
 
 namespace errors {
@@ -58,6 +64,9 @@ GraphError uri_too_long();
 GraphError token_empty();
 GraphError token_invalid();
 GraphError me_requires_delegated();
+// R6.7, D15: 429 TooManyRequests with `Retry-After` in whole seconds and
+// innerError code/message/status as Graph writes them.
+GraphError too_many_requests(std::chrono::seconds retry_after);
 // Anything unexpected: a fixed message, never what() of the cause.
 GraphError internal();
 
@@ -69,10 +78,11 @@ std::string default_code_for_status(int status);
 std::string default_message_for_status(int status);
 
 // {"error":{"code","message","innerError":{"date","request-id",
-// "client-request-id"}}} (R6.1). Never throws on odd bytes: invalid UTF-8 is
-// replaced.
+// "client-request-id"}}} (R6.1), innerError followed by `inner_error`'s
+// members. Never throws on odd bytes: invalid UTF-8 is replaced.
 std::string error_body(std::string_view code, std::string_view message,
                        core::TimePoint now, std::string_view request_id,
-                       std::string_view client_request_id);
+                       std::string_view client_request_id,
+                       const GraphError::Fields& inner_error = {});
 
 }  // namespace gpm::graph

@@ -4,10 +4,11 @@ namespace gpm::store {
 
 Tenant::Tenant(std::string tenant_id, std::shared_ptr<const Base> base,
                core::Clock& system, std::optional<core::TimePoint> start,
-               size_t journal_size)
+               size_t journal_size, ThrottleSettings throttle_settings)
     : id(std::move(tenant_id)),
       store(std::move(base)),
       journal(journal_size),
+      throttle(throttle_settings),
       system_clock(system),
       manual_start(start) {
   if (start) manual_clock = std::make_unique<core::ManualClock>(*start);
@@ -16,21 +17,24 @@ Tenant::Tenant(std::string tenant_id, std::shared_ptr<const Base> base,
 void Tenant::reset() {
   store.reset();
   journal.clear();
+  throttle.reset();
   if (manual_clock) manual_clock->reset_to(*manual_start);
 }
 
 TenantRegistry::TenantRegistry(std::shared_ptr<const Base> base,
                                core::Clock& system_clock,
                                std::optional<core::TimePoint> manual_start,
-                               size_t max_tenants, size_t journal_size)
+                               size_t max_tenants, size_t journal_size,
+                               ThrottleSettings throttle_settings)
     : base_(std::move(base)),
       system_clock_(system_clock),
       manual_start_(manual_start),
       max_tenants_(max_tenants),
-      journal_size_(journal_size) {
-  tenants_.emplace(kDefault,
-                   std::make_shared<Tenant>(kDefault, base_, system_clock_,
-                                            manual_start_, journal_size_));
+      journal_size_(journal_size),
+      throttle_settings_(throttle_settings) {
+  tenants_.emplace(kDefault, std::make_shared<Tenant>(
+                                 kDefault, base_, system_clock_, manual_start_,
+                                 journal_size_, throttle_settings_));
 }
 
 std::shared_ptr<Tenant> TenantRegistry::find_or_create(const std::string& id) {
@@ -38,7 +42,7 @@ std::shared_ptr<Tenant> TenantRegistry::find_or_create(const std::string& id) {
   if (auto it = tenants_.find(id); it != tenants_.end()) return it->second;
   if (tenants_.size() >= max_tenants_) return nullptr;
   auto t = std::make_shared<Tenant>(id, base_, system_clock_, manual_start_,
-                                    journal_size_);
+                                    journal_size_, throttle_settings_);
   tenants_.emplace(id, t);
   return t;
 }

@@ -1,7 +1,8 @@
-// Tenants (D24): each has its own store, journal and, in manual mode, its
-// own frozen clock (D20), all starting from the same shared fixture state
-// and start instant. Depends on core and store. Thread-safe: the registry
-// locks `mutex_`; a Tenant's members are thread-safe themselves.
+// Tenants (D24): each has its own store, journal, throttling windows
+// (R6.6) and, in manual mode, its own frozen clock (D20), all starting from
+// the same shared fixture state, start instant and throttling settings.
+// Depends on core and store. Thread-safe: the registry locks `mutex_`; a
+// Tenant's members are thread-safe themselves.
 #pragma once
 
 #include <map>
@@ -14,21 +15,25 @@
 #include "core/time.h"
 #include "store/journal.h"
 #include "store/store.h"
+#include "store/throttle.h"
 
 namespace gpm::store {
 
 struct Tenant {
   Tenant(std::string tenant_id, std::shared_ptr<const Base> base,
          core::Clock& system_clock, std::optional<core::TimePoint> manual_start,
-         size_t journal_size);
+         size_t journal_size, ThrottleSettings throttle_settings = {});
 
-  // Back to the fixture state: store, journal and manual clock (D24).
+  // Back to the fixture state: store, journal, manual clock (D24) and the
+  // command line's throttling settings with no open window.
   void reset();
   core::Clock& clock() { return manual_clock ? *manual_clock : system_clock; }
 
   const std::string id;
   Store store;
   Journal journal;
+  // R6.6-R6.8; Off unless --throttling or /_mock/throttling turned it on.
+  Throttle throttle;
   core::Clock& system_clock;
   // Set in manual mode (D20); null with the system clock.
   std::unique_ptr<core::ManualClock> manual_clock;
@@ -40,10 +45,12 @@ class TenantRegistry {
   static constexpr const char* kDefault = "default";
 
   // `manual_start`: set for --clock manual, the instant every tenant's clock
-  // starts at. `max_tenants` counts the default tenant too.
+  // starts at. `max_tenants` counts the default tenant too. Every tenant
+  // starts with (and resets to) `throttle_settings`.
   TenantRegistry(std::shared_ptr<const Base> base, core::Clock& system_clock,
                  std::optional<core::TimePoint> manual_start,
-                 size_t max_tenants, size_t journal_size);
+                 size_t max_tenants, size_t journal_size,
+                 ThrottleSettings throttle_settings = {});
 
   // The tenant `id` (lower case), created from the fixtures when first seen;
   // null when creating it would pass max_tenants.
@@ -63,6 +70,7 @@ class TenantRegistry {
   const std::optional<core::TimePoint> manual_start_;
   const size_t max_tenants_;
   const size_t journal_size_;
+  const ThrottleSettings throttle_settings_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Tenant>> tenants_;  // Guarded by mutex_
 };

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -93,6 +94,9 @@ void check_defaults(const Config& c) {
   CHECK(c.zoneinfo_dir == "/usr/share/zoneinfo");
   CHECK(c.max_tenants == 1000);
   CHECK(c.journal_size == 10000);
+  CHECK(c.throttling == gpm::ThrottlingMode::Off);
+  CHECK(c.throttle_limit == 1500);
+  CHECK(c.throttle_window == std::chrono::seconds(30));
   CHECK(c.log_format == gpm::LogFormat::Text);
   CHECK_FALSE(c.quiet);
   CHECK(c.ready_file.empty());
@@ -115,6 +119,9 @@ const std::vector<std::string> kAllFlags = {
     "--zoneinfo-dir", "/tmp/zoneinfo",
     "--max-tenants", "3",
     "--journal-size", "0",
+    "--throttling", "graph",
+    "--throttle-limit", "2",
+    "--throttle-window", "PT1M30S",
     "--log-format", "json",
     "--quiet",
     "--ready-file", "/tmp/ready",
@@ -137,6 +144,9 @@ void check_all_flags(const Config& c) {
   CHECK(c.zoneinfo_dir == "/tmp/zoneinfo");
   CHECK(c.max_tenants == 3);
   CHECK(c.journal_size == 0);
+  CHECK(c.throttling == gpm::ThrottlingMode::Graph);
+  CHECK(c.throttle_limit == 2);
+  CHECK(c.throttle_window == std::chrono::seconds(90));
   CHECK(c.log_format == gpm::LogFormat::Json);
   CHECK(c.quiet);
   CHECK(c.ready_file == "/tmp/ready");
@@ -174,6 +184,9 @@ TEST_SUITE("config") {
         "--zoneinfo-dir=/tmp/zoneinfo",
         "--max-tenants=3",
         "--journal-size=0",
+        "--throttling=graph",
+        "--throttle-limit=2",
+        "--throttle-window=PT1M30S",
         "--log-format=json",
         "--quiet=true",
         "--ready-file=/tmp/ready",
@@ -198,6 +211,9 @@ TEST_SUITE("config") {
         {"GPM_ZONEINFO_DIR", "/tmp/zoneinfo"},
         {"GPM_MAX_TENANTS", "3"},
         {"GPM_JOURNAL_SIZE", "0"},
+        {"GPM_THROTTLING", "graph"},
+        {"GPM_THROTTLE_LIMIT", "2"},
+        {"GPM_THROTTLE_WINDOW", "PT1M30S"},
         {"GPM_LOG_FORMAT", "json"},
         {"GPM_QUIET", "true"},
         {"GPM_READY_FILE", "/tmp/ready"},
@@ -223,6 +239,9 @@ TEST_SUITE("config") {
         {"GPM_ZONEINFO_DIR", "/env/zoneinfo"},
         {"GPM_MAX_TENANTS", "50"},
         {"GPM_JOURNAL_SIZE", "7"},
+        {"GPM_THROTTLING", "off"},
+        {"GPM_THROTTLE_LIMIT", "9"},
+        {"GPM_THROTTLE_WINDOW", "PT5S"},
         {"GPM_LOG_FORMAT", "text"},
         {"GPM_QUIET", "false"},
         {"GPM_READY_FILE", "/env/ready"},
@@ -283,6 +302,22 @@ TEST_SUITE("config") {
           instant("2026-01-01T00:00:00.250Z"));
   }
 
+  TEST_CASE("R6.6 README --throttle-limit and --throttle-window take their "
+            "bounds; the window keeps fractions") {
+    EnvScope env(Env{});
+    CHECK(config_of({"--throttle-limit", "1"}).throttle_limit == 1);
+    CHECK(config_of({"--throttle-limit", "1000000"}).throttle_limit ==
+          1000000);
+    CHECK(config_of({"--throttle-window", "PT1S"}).throttle_window ==
+          std::chrono::seconds(1));
+    CHECK(config_of({"--throttle-window", "P1D"}).throttle_window ==
+          std::chrono::hours(24));
+    CHECK(config_of({"--throttle-window", "PT2.5S"}).throttle_window ==
+          std::chrono::milliseconds(2500));
+    CHECK(config_of({"--throttling", "off"}).throttling ==
+          gpm::ThrottlingMode::Off);
+  }
+
   TEST_CASE("README --port takes 0 and 65535 as bounds") {
     EnvScope env(Env{});
     CHECK(config_of({"--port", "0"}).port == 0);
@@ -316,6 +351,16 @@ TEST_SUITE("config") {
             {{"--max-tenants", "1000001"}, "--max-tenants"},
             {{"--journal-size", "-1"}, "--journal-size"},
             {{"--journal-size", "10000001"}, "--journal-size"},
+            {{"--throttling", "on"}, "--throttling"},
+            {{"--throttling", "Graph"}, "--throttling"},
+            {{"--throttle-limit", "0"}, "--throttle-limit"},
+            {{"--throttle-limit", "1000001"}, "--throttle-limit"},
+            {{"--throttle-limit", "1.5"}, "--throttle-limit"},
+            {{"--throttle-window", "30"}, "--throttle-window"},
+            {{"--throttle-window", "0:00:30"}, "--throttle-window"},
+            {{"--throttle-window", "PT0S"}, "--throttle-window"},
+            {{"--throttle-window", "PT0.5S"}, "--throttle-window"},
+            {{"--throttle-window", "P1DT1S"}, "--throttle-window"},
             {{"--log-format", "xml"}, "--log-format"},
             {{"--quiet=loud"}, "--quiet"},
             {{"--ready-file"}, "--ready-file"},
@@ -353,7 +398,10 @@ TEST_SUITE("config") {
           std::tuple{"GPM_AUTH", "nope", "--auth"},
           std::tuple{"GPM_THREADS", "0", "--threads"},
           std::tuple{"GPM_AUTO_CREATE_USERS", "maybe", "--auto-create-users"},
-          std::tuple{"GPM_CLOCK_START", "soon", "--clock-start"}}) {
+          std::tuple{"GPM_CLOCK_START", "soon", "--clock-start"},
+          std::tuple{"GPM_THROTTLING", "on", "--throttling"},
+          std::tuple{"GPM_THROTTLE_LIMIT", "0", "--throttle-limit"},
+          std::tuple{"GPM_THROTTLE_WINDOW", "30s", "--throttle-window"}}) {
       CAPTURE(var);
       EnvScope env(Env{{var, value}});
       ExitRequest e = exit_of({});
@@ -394,6 +442,8 @@ TEST_SUITE("config") {
           "--me", "--max-body-bytes", "--beta-extra-pairs", "--zoneinfo-dir",
           "--max-tenants", "--journal-size", "--log-format", "--quiet",
           "--ready-file", "--state-file", "--help", "--version",
+          "--throttling", "--throttle-limit", "--throttle-window",
+          "GPM_THROTTLING", "GPM_THROTTLE_LIMIT", "GPM_THROTTLE_WINDOW",
           "GPM_MAX_TENANTS", "GPM_JOURNAL_SIZE", "GPM_LOG_FORMAT", "GPM_QUIET",
           "GPM_READY_FILE", "GPM_STATE_FILE", "GPM_HOST", "GPM_PORT", "GPM_FIXTURES",
           "GPM_CLOCK", "GPM_CLOCK_START", "GPM_AUTH", "GPM_THREADS",

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -152,6 +153,9 @@ TEST_SUITE("graph_error") {
          "InvalidAuthenticationToken"},
         {"me_requires_delegated (D12)", errors::me_requires_delegated(), 400,
          "BadRequest"},
+        {"too_many_requests (R6.7)",
+         errors::too_many_requests(std::chrono::seconds(3)), 429,
+         "TooManyRequests"},
         {"internal", errors::internal(), 500, "InternalServerError"},
     };
     for (const FactoryRow& r : rows) {
@@ -160,6 +164,31 @@ TEST_SUITE("graph_error") {
       CHECK(r.error.code() == r.code);
       CHECK_FALSE(r.error.message().empty());
     }
+  }
+
+  TEST_CASE("R6.7 D15 too_many_requests: Retry-After in whole seconds and "
+            "Graph's throttling body with innerError code, message and "
+            "status") {
+    GraphError e = errors::too_many_requests(std::chrono::seconds(17));
+    CHECK(e.status() == 429);
+    CHECK(extra_header(e, "Retry-After") == "17");
+    std::string body = gpm::graph::error_body(
+        e.code(), e.message(), instant("2020-08-18T12:51:51Z"),
+        "94fb3b52-452a-4535-a601-69e0a90e3aa2", "client-1", e.inner_error());
+    json expected = {
+        {"error",
+         {{"code", "TooManyRequests"},
+          {"message", "Please retry again later."},
+          {"innerError",
+           {{"code", "429"},
+            {"date", "2020-08-18T12:51:51"},
+            {"message", "Please retry after"},
+            {"request-id", "94fb3b52-452a-4535-a601-69e0a90e3aa2"},
+            {"client-request-id", "client-1"},
+            {"status", "429"}}}}}};
+    CHECK(json::parse(body) == expected);
+    // Other errors carry no extra innerError members.
+    CHECK(errors::bad_request("x").inner_error().empty());
   }
 
   TEST_CASE("D1 bad_request carries the caller's message unchanged") {
