@@ -7,6 +7,7 @@
 
 #include "graph/graph_error.h"
 #include "graph/select.h"
+#include "http/batch.h"
 #include "http/handlers.h"
 
 namespace gpm::http {
@@ -64,7 +65,7 @@ HttpResponse error_response(const GraphError& e, const RequestContext& ctx) {
   HttpResponse res;
   res.status = e.status();
   res.body = graph::error_body(e.code(), e.message(), ctx.now, ctx.request_id,
-                               ctx.client_request_id);
+                               ctx.client_request_id, e.inner_error());
   res.set_header("Content-Type", "application/json");
   for (const auto& [k, v] : e.headers()) res.set_header(k, v);
   return res;
@@ -116,13 +117,17 @@ struct ActionEntry {
   ActionHandler handler;
 };
 
-// The presence actions of spec §1 (E3-E7), bound to every presence path.
-constexpr std::array<ActionEntry, 5> kActions{{
+// The presence actions of spec §1 (E3-E11), bound to every presence path.
+constexpr std::array<ActionEntry, 9> kActions{{
     {"setPresence", handle_set_presence},
     {"clearPresence", handle_clear_presence},
     {"setUserPreferredPresence", handle_set_user_preferred_presence},
     {"clearUserPreferredPresence", handle_clear_user_preferred_presence},
     {"setStatusMessage", handle_set_status_message},
+    {"setManualLocation", handle_set_manual_location},
+    {"setAutomaticLocation", handle_set_automatic_location},
+    {"clearAutomaticLocation", handle_clear_automatic_location},
+    {"clearLocation", handle_clear_location},
 }};
 
 bool is_get(std::string_view m) { return m == "GET" || m == "HEAD"; }
@@ -131,6 +136,18 @@ void require_method(const RequestContext& ctx, bool get) {
   const std::string& m = ctx.request.method;
   if (get ? is_get(m) : m == "POST") return;
   throw errors::method_not_allowed(get ? "GET" : "POST");
+}
+
+// R6.6-R6.8: counts a request that reached a presence route against its
+// application's window in its tenant, before its query or body is checked
+// (so a 400 counts too); past the limit it is 429. The application is the
+// token's appid/azp; requests without one share the key "anonymous".
+void throttle(const RequestContext& ctx) {
+  const std::string app = ctx.claims.appid
+                              ? store::to_lower_ascii(*ctx.claims.appid)
+                              : std::string("anonymous");
+  store::Admission a = ctx.tenant->throttle.admit(app, ctx.now);
+  if (!a.allowed) throw errors::too_many_requests(a.retry_after);
 }
 
 // D18: what a POST may carry.
@@ -196,6 +213,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
     if (iequals(action_name(seg[1]), "getPresencesByUserId")) {
       if (seg.size() > 2) fail_at(2);
       require_method(ctx, false);
+      throttle(ctx);
       check_query(ctx, query, true);
       check_body_headers(ctx.request);
       return handle_get_presences_by_user_id(s, ctx, version);
@@ -211,6 +229,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   }
   if (seg.size() == next) {
     require_method(ctx, true);
+    throttle(ctx);
     check_query(ctx, query, true);
     return handle_get_presence(s, ctx, r);
   }
@@ -219,6 +238,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   for (const ActionEntry& a : kActions) {
     if (iequals(name, a.name)) {
       require_method(ctx, false);
+      throttle(ctx);
       check_query(ctx, query, false);
       check_body_headers(ctx.request);
       return a.handler(s, ctx, r);
@@ -481,11 +501,19 @@ HttpResponse Router::dispatch(RequestContext& ctx,
     return handle_control(service_, ctx, {seg.begin() + 1, seg.end()}, query);
   }
   for (const char* version : {"v1.0", "beta"}) {
-    if (iequals(seg[0], version)) {
-      ctx.version = version;
-      return route_graph(service_, ctx, version, {seg.begin() + 1, seg.end()},
-                         query);
+    if (!iequals(seg[0], version)) continue;
+    ctx.version = version;
+    if (seg.size() == 2 && iequals(seg[1], "$batch")) {
+      // R6.10: the envelope is authenticated; its items are routed (and
+      // counted) one by one through handle().
+      authenticate(service_, ctx);
+      require_method(ctx, false);
+      check_query(ctx, query, false);
+      check_body_headers(ctx.request);
+      return handle_batch(*this, ctx, version);
     }
+    return route_graph(service_, ctx, version, {seg.begin() + 1, seg.end()},
+                       query);
   }
   throw errors::unknown_path();
 }

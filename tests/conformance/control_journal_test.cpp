@@ -82,10 +82,10 @@ Recorded record_six_calls(const std::string& stem) {
   rec.bodies.emplace_back();
   rec.replies.push_back(request("GET", in_tenant(t, "/v1.0/users/" + rec.u2 + "/presence"),
                                 std::nullopt, bearer(app_jwt(rec.app_c))));
-  // 6. t0+3m: GET with a query option ($select is refused: 400).
+  // 6. t0+3m: GET with a query option ($expand is refused: 400).
   rec.bodies.emplace_back();
   rec.replies.push_back(
-      request("GET", in_tenant(t, "/v1.0/users/" + rec.u2 + "/presence?$select=availability")));
+      request("GET", in_tenant(t, "/v1.0/users/" + rec.u2 + "/presence?$expand=availability")));
   const int expected_status[] = {200, 200, 200, 404, 200, 400};
   for (std::size_t i = 0; i < rec.replies.size(); ++i) {
     INFO("call " << i + 1 << ": " << rec.replies[i].describe());

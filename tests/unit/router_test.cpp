@@ -717,7 +717,7 @@ TEST_SUITE("router") {
         {"/v1.0/communications/presences", "presences"},
         {"/v1.0/communications/getPresencesByUserId/x", "x"},
         {"/v1.0//users", ""},
-        {"/v1.0/%24batch", "$batch"},
+        {"/v1.0/%24batch/x", "$batch"},
     };
     for (const auto& [target, segment] : rows) {
       CAPTURE(target);
@@ -739,26 +739,61 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("README a $ query option is 400 BadRequest naming it; other "
-            "query parameters are ignored") {
+  TEST_CASE("README a $ query option other than $select on reads is 400 "
+            "BadRequest naming it; other query parameters are ignored") {
     Mock m;
     for (const std::string& target :
-         {presence("v1.0", kAlex) + "?$select=availability",
-          presence("beta", kAlex) + "?%24select=availability",
-          presence("v1.0", kAlex) + "?a=1&$expand=x",
+         {presence("v1.0", kAlex) + "?a=1&$expand=x",
+          presence("beta", kAlex) + "?%24filter=x",
+          presence("v1.0", kAlex) + "?$select=availability&$top=1",
           std::string("/v1.0/me/presence?$filter=x")}) {
       CAPTURE(target);
       std::string message = check_error(m.get(target), 400, "BadRequest");
       CHECK(contains(message, "'$"));
     }
+    // $select is for reads only.
+    check_error(m.post(presence("v1.0", kAdele) + "/setPresence?$select=id",
+                       set_body()),
+                400, "BadRequest");
     check_error(m.post(presence("v1.0", kAdele) + "/setPresence?$top=1",
                        set_body()),
                 400, "BadRequest");
-    check_error(m.post("/v1.0/communications/getPresencesByUserId?$select=id",
-                       json{{"ids", {kAlex}}}.dump()),
-                400, "BadRequest");
     CHECK(m.get(presence("v1.0", kAlex) + "?foo=bar&baz").status == 200);
     CHECK(m.get(presence("v1.0", kAlex) + "?").status == 200);
+  }
+
+  TEST_CASE("$select answers only the named properties plus id; an unknown "
+            "property is Graph's 400") {
+    Mock m;
+    for (const std::string& target :
+         {presence("v1.0", kAlex) + "?$select=availability,Activity",
+          presence("beta", kAlex) + "?%24select=activity,availability"}) {
+      CAPTURE(target);
+      HttpResponse res = m.get(target);
+      REQUIRE(res.status == 200);
+      json body = json::parse(res.body);
+      body.erase("@odata.context");
+      CHECK(body == json{{"id", kAlex},
+                         {"availability", "Away"},
+                         {"activity", "Away"}});
+    }
+    HttpResponse all = m.get(presence("v1.0", kAlex) + "?$select=*");
+    CHECK(json::parse(all.body).contains("workLocation"));
+    CHECK(check_error(m.get(presence("v1.0", kAlex) + "?$select=foo"), 400,
+                      "BadRequest") ==
+          "Could not find a property named 'foo' on type "
+          "'microsoft.graph.presence'.");
+    check_error(m.get(presence("v1.0", kAlex) + "?$select="), 400,
+                "BadRequest");
+    check_error(
+        m.get(presence("v1.0", kAlex) + "?$select=id&$select=activity"), 400,
+        "BadRequest");
+    HttpResponse many =
+        m.post("/v1.0/communications/getPresencesByUserId?$select=activity",
+               json{{"ids", {kAlex}}}.dump());
+    REQUIRE(many.status == 200);
+    CHECK(json::parse(many.body)["value"] ==
+          json::array({json{{"id", kAlex}, {"activity", "Away"}}}));
   }
 
   // --- D18 ---------------------------------------------------------------------
