@@ -175,6 +175,8 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) { c.ready_file = v; }},
       {"state-file", "GPM_STATE_FILE", true,
        [](Config& c, const std::string& v) { c.state_file = v; }},
+      {"faults", "GPM_FAULTS", true,
+       [](Config& c, const std::string& v) { c.faults = v; }},
   };
 }
 
@@ -233,6 +235,8 @@ Options (each also read from the environment variable shown; flags win):
                             (GPM_READY_FILE)
   --state-file PATH         restore tenants from PATH at start, save them there
                             on SIGINT/SIGTERM (GPM_STATE_FILE)
+  --faults PATH             fault rules and latency every tenant starts with
+                            and resets to (GPM_FAULTS) [none]
   --help                    print this text and exit
   --version                 print the version and exit
 )";

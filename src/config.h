@@ -66,6 +66,9 @@ struct Config {
   std::string ready_file;
   // Tenants restored from here at start and saved here on clean shutdown.
   std::string state_file;
+  // Fault rules and latency (README "Fault injection") every tenant starts
+  // with and resets to; empty: none.
+  std::string faults;
 };
 
 // Bounds of the throttling settings, on the command line and through

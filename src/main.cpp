@@ -1,7 +1,7 @@
-// Composition root: options -> time zones -> fixtures -> service (tenants,
-// clocks, journal, log) -> server. Exit codes: 0 after SIGINT/SIGTERM or
-// --help; 2 for bad options, a bad fixture or state file, or a port that
-// cannot be bound.
+// Composition root: options -> time zones -> fixtures and faults -> service
+// (tenants, clocks, journal, log) -> server. Exit codes: 0 after
+// SIGINT/SIGTERM or --help; 2 for bad options, a bad fixture, faults or
+// state file, or a port that cannot be bound.
 #include <pthread.h>
 #include <signal.h>
 
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "config.h"
+#include "graph/faults_json.h"
 #include "graph/fixtures.h"
 #include "http/server.h"
 #include "http/state_file.h"
@@ -36,7 +37,18 @@ int serve(gpm::Config config) {
       return 2;
     }
   }
-  auto service = http::make_service(std::move(config), std::move(fixtures));
+  store::FaultSetup faults;
+  if (!config.faults.empty()) {
+    try {
+      faults = graph::load_faults_file(config.faults);
+    } catch (const graph::FaultsError& e) {
+      std::cerr << "graph-presence-mock: bad faults file: " << e.what()
+                << "\n";
+      return 2;
+    }
+  }
+  auto service = http::make_service(std::move(config), std::move(fixtures),
+                                    std::move(faults));
   const Config& c = service->config;
   if (!c.state_file.empty()) {
     try {

@@ -1,5 +1,5 @@
 // Internal to src/control: the pieces of the /_mock/ plane that live in
-// separate files (users, journal, throttling) and what they share.
+// separate files (users, journal, throttling, faults) and what they share.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -30,6 +30,16 @@ HttpResponse handle_journal(Service& s, RequestContext& ctx,
 
 // GET/PUT /_mock/throttling: the tenant's throttling settings (R6.6).
 HttpResponse handle_throttling(Service& s, RequestContext& ctx);
+
+// Most fault rules one tenant holds (each call tries them in turn).
+inline constexpr size_t kMaxFaultRules = 1000;
+
+// /_mock/faults and /_mock/faults/{id} (`rest` from "faults"): the tenant's
+// fault rules with their reports (issue 5).
+HttpResponse handle_faults(Service& s, RequestContext& ctx,
+                           const std::vector<std::string>& rest);
+// GET/PUT /_mock/latency: the tenant's latency document.
+HttpResponse handle_latency(Service& s, RequestContext& ctx);
 
 // Parses a fixture document from the request body into the tenant's store,
 // replacing or merging (400 naming the JSON path on any error).

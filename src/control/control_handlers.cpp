@@ -231,6 +231,11 @@ HttpResponse handle_control(Service& s, RequestContext& ctx,
     only(1);
     return handle_throttling(s, ctx);
   }
+  if (first == "faults") return handle_faults(s, ctx, rest);
+  if (first == "latency") {
+    only(1);
+    return handle_latency(s, ctx);
+  }
   throw errors::unknown_path();
 }
 

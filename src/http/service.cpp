@@ -2,7 +2,8 @@
 
 namespace gpm::http {
 
-std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures) {
+std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures,
+                                      store::FaultSetup faults) {
   auto s = std::make_unique<Service>();
   s->config = std::move(config);
   const Config& c = s->config;
@@ -18,7 +19,7 @@ std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures) {
       c.throttle_limit, c.throttle_window};
   s->tenants = std::make_unique<store::TenantRegistry>(
       s->base, s->system_clock, manual_start, c.max_tenants, c.journal_size,
-      throttle);
+      throttle, std::move(faults));
   s->access_log = std::make_unique<AccessLog>(
       c.quiet ? LogFormat::Off : c.log_format);
   return s;

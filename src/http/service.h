@@ -29,7 +29,9 @@ struct Service {
 };
 
 // Builds a service over `fixtures` with the options of `config`; the manual
-// clock starts at config.clock_start, else the real time now.
-std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures);
+// clock starts at config.clock_start, else the real time now. Every tenant
+// starts with (and resets to) `faults` (the --faults file).
+std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures,
+                                      store::FaultSetup faults = {});
 
 }  // namespace gpm::http

@@ -101,6 +101,7 @@ void check_defaults(const Config& c) {
   CHECK_FALSE(c.quiet);
   CHECK(c.ready_file.empty());
   CHECK(c.state_file.empty());
+  CHECK(c.faults.empty());
 }
 
 const std::vector<std::string> kAllFlags = {
@@ -126,6 +127,7 @@ const std::vector<std::string> kAllFlags = {
     "--quiet",
     "--ready-file", "/tmp/ready",
     "--state-file", "/tmp/state.json",
+    "--faults", "/tmp/faults.json",
 };
 
 void check_all_flags(const Config& c) {
@@ -151,6 +153,7 @@ void check_all_flags(const Config& c) {
   CHECK(c.quiet);
   CHECK(c.ready_file == "/tmp/ready");
   CHECK(c.state_file == "/tmp/state.json");
+  CHECK(c.faults == "/tmp/faults.json");
 }
 
 }  // namespace
@@ -191,6 +194,7 @@ TEST_SUITE("config") {
         "--quiet=true",
         "--ready-file=/tmp/ready",
         "--state-file=/tmp/state.json",
+        "--faults=/tmp/faults.json",
     }));
   }
 
@@ -218,6 +222,7 @@ TEST_SUITE("config") {
         {"GPM_QUIET", "true"},
         {"GPM_READY_FILE", "/tmp/ready"},
         {"GPM_STATE_FILE", "/tmp/state.json"},
+        {"GPM_FAULTS", "/tmp/faults.json"},
     });
     check_all_flags(config_of({}));
   }
@@ -246,6 +251,7 @@ TEST_SUITE("config") {
         {"GPM_QUIET", "false"},
         {"GPM_READY_FILE", "/env/ready"},
         {"GPM_STATE_FILE", "/env/state.json"},
+        {"GPM_FAULTS", "/env/faults.json"},
     });
     check_all_flags(config_of(kAllFlags));
   }
@@ -448,7 +454,8 @@ TEST_SUITE("config") {
           "GPM_READY_FILE", "GPM_STATE_FILE", "GPM_HOST", "GPM_PORT", "GPM_FIXTURES",
           "GPM_CLOCK", "GPM_CLOCK_START", "GPM_AUTH", "GPM_THREADS",
           "GPM_KEEP_ALIVE_TIMEOUT", "GPM_AUTO_CREATE_USERS", "GPM_ME",
-          "GPM_MAX_BODY_BYTES", "GPM_BETA_EXTRA_PAIRS", "GPM_ZONEINFO_DIR"}) {
+          "GPM_MAX_BODY_BYTES", "GPM_BETA_EXTRA_PAIRS", "GPM_ZONEINFO_DIR",
+          "--faults", "GPM_FAULTS"}) {
       CAPTURE(option);
       CHECK(contains(usage, option));
     }

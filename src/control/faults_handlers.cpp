@@ -1,0 +1,113 @@
+// Fault rules and latency through the control plane (README "Fault
+// injection", issue 5): list, create, read and delete the addressed tenant's
+// rules with their counters, and read or change its latency. Reset restores
+// the --faults file's rules and latency (D24).
+#include "control/control.h"
+#include "graph/faults_json.h"
+#include "graph/graph_error.h"
+#include "graph/graph_json.h"
+
+namespace gpm::control {
+namespace {
+
+namespace errors = graph::errors;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr std::string_view kBody = "request body";
+
+bool is_get(const std::string& m) { return m == "GET" || m == "HEAD"; }
+
+graph::GraphError rule_not_found(const std::string& id) {
+  return graph::GraphError(404, "NotFound",
+                           "No fault rule '" + id + "' in this tenant.");
+}
+
+HttpResponse list_rules(const store::FaultEngine& faults) {
+  ordered_json rules = ordered_json::array();
+  for (const auto& r : faults.list()) rules.push_back(graph::fault_rule_json(r));
+  return control_json({{"rules", std::move(rules)}});
+}
+
+// All or nothing: every rule is checked, and no id may be in use, before
+// the first is added. Two control calls racing to add the same id to one
+// tenant could both pass the check; tests do not do that.
+HttpResponse create_rules(store::FaultEngine& faults, const std::string& body) {
+  json doc = graph::parse_object_body(body, false);
+  std::vector<store::FaultRule> rules;
+  try {
+    rules = graph::parse_fault_rules(doc, kBody);
+  } catch (const graph::FaultsError& e) {
+    throw errors::bad_request(e.what());
+  }
+  if (faults.list().size() + rules.size() > kMaxFaultRules) {
+    throw errors::bad_request("A tenant holds at most " +
+                              std::to_string(kMaxFaultRules) +
+                              " fault rules; delete some first.");
+  }
+  std::string taken;
+  for (const auto& r : rules) {
+    if (!r.id.empty() && faults.get(r.id)) {
+      taken += (taken.empty() ? "" : ", ") + r.id;
+    }
+  }
+  if (!taken.empty()) {
+    throw graph::GraphError(409, "Conflict",
+                            "Fault rule ids already in use: " + taken + ".");
+  }
+  ordered_json created = ordered_json::array();
+  for (auto& r : rules) created.push_back(faults.add(std::move(r)));
+  return control_json({{"created", std::move(created)}}, 201);
+}
+
+// Removes the rules one by one, so the latency (which FaultEngine::clear
+// drops too) stays.
+HttpResponse clear_rules(store::FaultEngine& faults) {
+  size_t n = 0;
+  for (const auto& r : faults.list()) n += faults.remove(r.id);
+  return control_json({{"cleared", n}});
+}
+
+}  // namespace
+
+HttpResponse handle_faults(Service&, RequestContext& ctx,
+                           const std::vector<std::string>& rest) {
+  const std::string& m = ctx.request.method;
+  store::FaultEngine& faults = ctx.tenant->faults;
+  if (rest.size() == 1) {
+    if (is_get(m)) return list_rules(faults);
+    if (m == "POST") return create_rules(faults, ctx.request.body);
+    if (m == "DELETE") return clear_rules(faults);
+    throw errors::method_not_allowed("GET, POST, DELETE");
+  }
+  if (rest.size() != 2) throw errors::unknown_path();
+  const std::string& id = rest[1];
+  if (is_get(m)) {
+    auto r = faults.get(id);
+    if (!r) throw rule_not_found(id);
+    return control_json(graph::fault_rule_json(*r));
+  }
+  if (m == "DELETE") {
+    if (!faults.remove(id)) throw rule_not_found(id);
+    return control_json({{"deleted", id}});
+  }
+  throw errors::method_not_allowed("GET, DELETE");
+}
+
+HttpResponse handle_latency(Service&, RequestContext& ctx) {
+  const std::string& m = ctx.request.method;
+  store::FaultEngine& faults = ctx.tenant->faults;
+  if (is_get(m)) return control_json(graph::latency_json(faults.latency()));
+  if (m != "PUT") throw errors::method_not_allowed("GET, PUT");
+  json doc = graph::parse_object_body(ctx.request.body, false);
+  graph::LatencyUpdates updates;
+  try {
+    updates = graph::parse_latency_document(doc, kBody, "$");
+  } catch (const graph::FaultsError& e) {
+    throw errors::bad_request(e.what());
+  }
+  for (auto& [op, spec] : updates) faults.set_latency(op, spec);
+  return control_json(graph::latency_json(faults.latency()));
+}
+
+}  // namespace gpm::control
