@@ -86,6 +86,7 @@ ordered_json entry_json(const store::JournalEntry& e) {
   j["clientRequestId"] = e.client_request_id;
   j["body"] = e.body;
   j["bodyTruncated"] = e.body_truncated;
+  j["fault"] = opt(e.fault);
   return j;
 }
 

@@ -174,6 +174,7 @@ HttpResponse handle_batch(const Router& router, const RequestContext& ctx,
   for (size_t i : order) {
     const Item& item = items[i];
     HttpRequest req;
+    req.batch_item = true;
     req.method = item.method;
     std::string url = item.url;
     if (url.empty() || url[0] != '/') url = "/" + url;

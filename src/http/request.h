@@ -33,11 +33,16 @@ struct HttpRequest {
   // not be accepted anyway (not JSON, or compressed): routes that take a
   // body then answer 415 (D18).
   bool body_unread = false;
+  // An item of a $batch (which takes status faults only, issue 5).
+  bool batch_item = false;
 
   // The first value of header `name`, or "" if absent.
   std::string header(std::string_view name) const;
   bool has_header(std::string_view name) const;
 };
+
+// A fault the transport must cause instead of (or while) answering.
+enum class ConnectionFault { None, Close, Reset, Truncate };
 
 struct HttpResponse {
   int status = 200;
@@ -46,6 +51,9 @@ struct HttpResponse {
   // Ask the transport to close the connection after this response (used
   // when a request body was left unread).
   bool close_connection = false;
+  // Close or Reset: send nothing and drop the connection; Truncate: send
+  // the headers and part of the body, then close.
+  ConnectionFault connection_fault = ConnectionFault::None;
 
   void set_header(std::string name, std::string value);
   // The value of header `name`, or "" if absent.

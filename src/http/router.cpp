@@ -4,11 +4,14 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "graph/graph_error.h"
 #include "graph/select.h"
 #include "http/batch.h"
 #include "http/handlers.h"
+#include "http/presence_target.h"
+#include "store/faults.h"
 
 namespace gpm::http {
 namespace {
@@ -185,6 +188,103 @@ void check_query(RequestContext& ctx, std::string_view query,
   }
 }
 
+// The default Graph code and message of an injected status (issue 5).
+graph::GraphError fault_error(const store::FaultAction& a) {
+  std::string code = a.code, message = a.message;
+  switch (a.status) {
+    case 429:
+      if (code.empty()) code = "TooManyRequests";
+      if (message.empty()) message = "Please retry again later.";
+      break;
+    case 503:
+      if (code.empty()) code = "ServiceUnavailable";
+      if (message.empty()) message = "The service is temporarily unavailable.";
+      break;
+    case 504:
+      if (code.empty()) code = "GatewayTimeout";
+      if (message.empty()) message = "The gateway timed out.";
+      break;
+    default:
+      if (code.empty()) code = graph::default_code_for_status(a.status);
+      if (message.empty()) message = graph::default_message_for_status(a.status);
+  }
+  graph::GraphError::Fields headers;
+  if (a.retry_after) headers.emplace_back("Retry-After", *a.retry_after);
+  return graph::GraphError(a.status, code, message, headers);
+}
+
+// The app a fault rule matches: the sessionId a set/clearPresence body
+// names, else the token's app.
+std::string fault_app(const RequestContext& ctx, std::string_view operation) {
+  if (operation == "setPresence" || operation == "clearPresence") {
+    auto body = nlohmann::json::parse(ctx.request.body, nullptr, false);
+    if (body.is_object()) {
+      auto it = body.find("sessionId");
+      if (it != body.end() && it->is_string()) {
+        return store::to_lower_ascii(it->get<std::string>());
+      }
+    }
+  }
+  return ctx.claims.appid ? store::to_lower_ascii(*ctx.claims.appid) : "";
+}
+
+void sleep_for(std::chrono::milliseconds d) {
+  // Runs on the request's worker thread with no lock held, so it delays
+  // only this request (README "Latency").
+  if (d.count() > 0) std::this_thread::sleep_for(d);
+}
+
+// Throttling, then the tenant's fault rules and latency (issue 5), then
+// `run` (the checks and the handler). A status fault answers instead of the
+// handler, so state does not change; a connection fault is carried to the
+// transport on the response.
+template <typename Run>
+HttpResponse admit_and_run(Service& s, RequestContext& ctx,
+                           std::string_view operation, Run&& run) {
+  throttle(ctx);
+  store::FaultCall call;
+  call.method = ctx.request.method;
+  call.operation = std::string(operation);
+  call.path = ctx.path;
+  call.version = ctx.version;
+  call.user = ctx.user.value_or(caller_user(s, ctx));
+  call.app = fault_app(ctx, operation);
+  call.in_batch = ctx.request.batch_item;
+  call.real_now = std::chrono::steady_clock::now();
+  store::FaultDecision d = ctx.tenant->faults.decide(call);
+  sleep_for(d.latency);
+  using K = store::FaultActionKind;
+  K kind = d.action ? d.action->kind : K::Delay;
+  if (d.action) {
+    static constexpr const char* kNames[] = {"status", "delay", "close",
+                                             "reset", "truncate"};
+    std::string what = kNames[static_cast<int>(kind)];
+    if (kind == K::Status) what += " " + std::to_string(d.action->status);
+    ctx.fault = d.rule_id + ": " + what;
+    switch (kind) {
+      case K::Status:
+        throw fault_error(*d.action);
+      case K::Delay:
+        sleep_for(d.action->delay);
+        break;
+      case K::Close:
+      case K::Reset: {
+        HttpResponse res;
+        res.connection_fault = kind == K::Close ? ConnectionFault::Close
+                                                : ConnectionFault::Reset;
+        return res;
+      }
+      case K::Truncate:
+        break;
+    }
+  }
+  HttpResponse res = run();
+  if (d.action && kind == K::Truncate) {
+    res.connection_fault = ConnectionFault::Truncate;
+  }
+  return res;
+}
+
 HttpResponse route_graph(Service& s, RequestContext& ctx,
                          const std::string& version,
                          const std::vector<std::string>& seg,
@@ -213,10 +313,11 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
     if (iequals(action_name(seg[1]), "getPresencesByUserId")) {
       if (seg.size() > 2) fail_at(2);
       require_method(ctx, false);
-      throttle(ctx);
-      check_query(ctx, query, true);
-      check_body_headers(ctx.request);
-      return handle_get_presences_by_user_id(s, ctx, version);
+      return admit_and_run(s, ctx, "getPresencesByUserId", [&] {
+        check_query(ctx, query, true);
+        check_body_headers(ctx.request);
+        return handle_get_presences_by_user_id(s, ctx, version);
+      });
     }
     if (!iequals(seg[1], "presences")) fail_at(1);
     if (seg.size() < 3) fail_at(1);
@@ -229,19 +330,21 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   }
   if (seg.size() == next) {
     require_method(ctx, true);
-    throttle(ctx);
-    check_query(ctx, query, true);
-    return handle_get_presence(s, ctx, r);
+    return admit_and_run(s, ctx, "getPresence", [&] {
+      check_query(ctx, query, true);
+      return handle_get_presence(s, ctx, r);
+    });
   }
   if (seg.size() > next + 1) fail_at(next + 1);
   std::string_view name = action_name(seg[next]);
   for (const ActionEntry& a : kActions) {
     if (iequals(name, a.name)) {
       require_method(ctx, false);
-      throttle(ctx);
-      check_query(ctx, query, false);
-      check_body_headers(ctx.request);
-      return a.handler(s, ctx, r);
+      return admit_and_run(s, ctx, a.name, [&] {
+        check_query(ctx, query, false);
+        check_body_headers(ctx.request);
+        return a.handler(s, ctx, r);
+      });
     }
   }
   return fail_at(next);
@@ -399,6 +502,7 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
       ctx.tenant_prefixed = t.tenant.has_value();
       graph_route = t.segments.empty() || t.segments[0] != "_mock";
       journal_path = t.raw_path;
+      ctx.path = std::string(t.raw_path);
       res = dispatch(ctx, t.segments, t.query);
     } catch (const GraphError& e) {
       if (!ctx.tenant) {
@@ -459,6 +563,7 @@ void Router::journal(const RequestContext& ctx, std::string_view path,
     }
     e.request_id = ctx.request_id;
     e.client_request_id = ctx.client_request_id;
+    e.fault = ctx.fault;
     const std::string& b = ctx.request.body;
     e.body_truncated = b.size() > store::kJournalBodyCap;
     e.body = b.substr(0, store::kJournalBodyCap);

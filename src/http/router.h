@@ -34,6 +34,11 @@ struct RequestContext {
   bool tenant_prefixed = false;           // named by /tenants/{t}
   // $select of GET presence and getPresencesByUserId, when given.
   std::optional<std::vector<std::string>> select;
+  // The raw path without query and tenant prefix (journal, fault rules).
+  std::string path;
+  // What fault injection did to the call ("f1: status 429"), for the
+  // journal.
+  std::optional<std::string> fault;
   // Filled by handlers for the journal.
   std::string version;
   std::optional<std::string> user;

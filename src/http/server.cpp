@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
+#include <memory>
 #include <httplib.h>
 
 #include "graph/graph_error.h"
@@ -20,6 +21,10 @@ namespace {
 // it to be closed after its response (a request body left unread).
 struct ConnectionState {
   bool close_after = false;
+  // Issue 5 connection faults: write nothing more on this connection, and
+  // end it with a reset (SO_LINGER 0) rather than a close.
+  bool suppress_writes = false;
+  bool reset = false;
 };
 thread_local ConnectionState* tl_connection = nullptr;
 
@@ -65,6 +70,8 @@ class SocketStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override {
+    // An injected close or reset: the answer is never sent.
+    if (tl_connection != nullptr && tl_connection->suppress_writes) return -1;
     if (!is_writable()) return -1;
     ssize_t n;
     do {
@@ -161,11 +168,22 @@ class MockHttpServer final : public httplib::Server {
            wait_for_request(sock, strm)) {
       bool connection_closed = false;
       ret = process_request(strm, count == 1, connection_closed, setup);
-      if (!ret || connection_closed || state.close_after) break;
+      if (!ret || connection_closed || state.close_after ||
+          state.suppress_writes) {
+        break;
+      }
       --count;
     }
     tl_connection = nullptr;
-    if (state.close_after) {
+    if (state.reset) {
+      // An injected reset: SO_LINGER 0 makes close() send RST.
+      linger l{1, 0};
+      ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+      ::close(sock);
+    } else if (state.suppress_writes) {
+      ::shutdown(sock, SHUT_RDWR);
+      ::close(sock);
+    } else if (state.close_after) {
       linger_close(sock);
     } else {
       ::shutdown(sock, SHUT_RDWR);
@@ -222,6 +240,31 @@ void write_response(const HttpResponse& out, httplib::Response& res) {
       content_type = v;
     } else {
       res.set_header(k.c_str(), v);
+    }
+  }
+  switch (out.connection_fault) {
+    case ConnectionFault::None:
+      break;
+    case ConnectionFault::Close:
+    case ConnectionFault::Reset:
+      if (tl_connection != nullptr) {
+        tl_connection->suppress_writes = true;
+        tl_connection->reset = out.connection_fault == ConnectionFault::Reset;
+      }
+      return;
+    case ConnectionFault::Truncate: {
+      // Announce the whole body, send half of it, then fail: the client
+      // sees a short body and a closed connection.
+      auto body = std::make_shared<std::string>(out.body);
+      res.set_content_provider(
+          body->size(), content_type.empty() ? "text/plain" : content_type.c_str(),
+          [body](size_t offset, size_t, httplib::DataSink& sink) {
+            size_t half = body->size() / 2;
+            if (offset < half) sink.write(body->data() + offset, half - offset);
+            return false;
+          });
+      if (tl_connection != nullptr) tl_connection->close_after = true;
+      return;
     }
   }
   if (!out.body.empty()) res.set_content(out.body, content_type.c_str());

@@ -31,6 +31,8 @@ struct JournalEntry {
   std::string client_request_id;
   std::string body;  // at most kJournalBodyCap bytes
   bool body_truncated = false;
+  // What fault injection did, e.g. "f1: status 429" (issue 5).
+  std::optional<std::string> fault;
 };
 
 // Every present field must match. `path` is a glob ('*' = any run),

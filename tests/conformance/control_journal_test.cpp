@@ -147,7 +147,8 @@ TEST_CASE("Control: the journal records every Graph request, oldest first, with 
     const json& e = all["entries"][i];
     INFO("entry " << i + 1 << ": " << e.dump());
     REQUIRE(e.is_object());
-    CHECK(e.size() == 13);
+    CHECK(e.size() == 14);
+    CHECK(e["fault"].is_null());  // no fault rule in this tenant
     CHECK(e.value("time", "") == format_instant(expect[i].time));
     CHECK(e.value("method", "") == expect[i].method);
     CHECK(e.value("path", "") == expect[i].path);  // no tenant prefix, no query
