@@ -179,6 +179,26 @@ TEST_CASE("Faults: a delay runs the real handler after waiting") {
   CHECK(pair_in(*get_presence_in(t, options().user).json) == "Busy/InACall");
 }
 
+TEST_CASE("Faults: per-operation latency delays only that operation; the global one all others") {
+  const std::string t = unique_tenant("faults-latency");
+  Reply put = control("PUT", in_tenant(t, "/_mock/latency"),
+                      json{{"operations", {{"getPresence", {{"fixed", "PT0.25S"}}}}}});
+  INFO(put.describe());
+  REQUIRE(put.status == 200);
+  auto timed = [](auto&& call) {
+    auto start = std::chrono::steady_clock::now();
+    call();
+    return std::chrono::steady_clock::now() - start;
+  };
+  CHECK(timed([&] { CHECK(get_presence_in(t, options().user).status == 200); }) >=
+        std::chrono::milliseconds(250));
+  // Not delayed: setPresence has no latency of its own and there is no
+  // global one. (A functional bound, not a benchmark.)
+  CHECK(timed([&] { check_action_ok(set_in(t)); }) < std::chrono::milliseconds(250));
+  // The state is the real handler's: the delayed GET ran it.
+  CHECK(pair_in(*get_presence_in(t, options().user).json) == "Busy/InACall");
+}
+
 TEST_CASE("Faults: $batch items take status faults only") {
   const std::string t = unique_tenant("faults-batch");
   add_rule(t, json{{"id", "s"},

@@ -762,6 +762,30 @@ TEST_SUITE("router") {
     CHECK(m.get(presence("v1.0", kAlex) + "?").status == 200);
   }
 
+  TEST_CASE("D11 the four extra beta pairs are refused by default and "
+            "accepted with --beta-extra-pairs, in both versions") {
+    Config on = manual_config();
+    on.beta_extra_pairs = true;
+    Mock strict, lenient(on);
+    const std::pair<const char*, const char*> extra[] = {
+        {"Busy", "Busy"},
+        {"DoNotDisturb", "DoNotDisturb"},
+        {"BeRightBack", "BeRightBack"},
+        {"Offline", "OffWork"}};
+    for (const char* version : {"v1.0", "beta"}) {
+      for (const auto& [a, b] : extra) {
+        CAPTURE(version);
+        CAPTURE(a);
+        std::string target = presence(version, kAdele) + "/setPresence";
+        check_error(strict.post(target, set_body(a, b)), 400, "BadRequest");
+        check_action_ok(lenient.post(target, set_body(a, b)));
+        json now = json::parse(lenient.get(presence(version, kAdele)).body);
+        CHECK(now["availability"] == a);
+        CHECK(now["activity"] == b);
+      }
+    }
+  }
+
   TEST_CASE("$select answers only the named properties plus id; an unknown "
             "property is Graph's 400") {
     Mock m;
