@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "core/ascii.h"
+
 namespace gpm::core {
 namespace {
 
@@ -39,17 +41,6 @@ constexpr std::array<std::pair<Activity, std::string_view>, 17>
         {Activity::Presenting, "Presenting"},
         {Activity::UrgentInterruptionsOnly, "UrgentInterruptionsOnly"},
     }};
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 template <typename Enum, size_t N>
 std::optional<Enum> parse_name(

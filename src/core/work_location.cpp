@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "core/ascii.h"
+
 namespace gpm::core {
 namespace {
 
@@ -13,17 +15,6 @@ constexpr std::array<std::pair<WorkLocationType, std::string_view>, 4>
         {WorkLocationType::remote, "remote"},
         {WorkLocationType::timeOff, "timeOff"},
     }};
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) {
-      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 WorkLocation from(WorkLocationSource source, const WorkLocationSignal& s) {
   return WorkLocation{source, s.type, s.place_id};
@@ -83,7 +74,7 @@ std::string_view to_string(WorkLocationSource s) {
 
 std::optional<WorkLocationType> parse_work_location_type(std::string_view s) {
   for (const auto& [value, name] : kTypeNames) {
-    if (iequals_ascii(name, s)) return value;
+    if (iequals(name, s)) return value;
   }
   return std::nullopt;
 }

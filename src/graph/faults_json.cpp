@@ -8,26 +8,18 @@
 #include <sstream>
 
 #include "core/iso_time.h"
+#include "core/ascii.h"
 
 namespace gpm::graph {
 namespace {
+
+using core::iequals;
 
 using nlohmann::json;
 using nlohmann::ordered_json;
 
 // Largest numeric Retry-After, in seconds (a day).
 constexpr double kMaxRetryAfter = 86400;
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto low = [](char c) {
-      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    };
-    if (low(a[i]) != low(b[i])) return false;
-  }
-  return true;
-}
 
 // IMF-fixdate (RFC 9110 5.6.7), e.g. "Thu, 01 Jan 2026 00:07:00 GMT": the
 // form Retry-After dates are sent in. Valid when writing the instant it

@@ -4,25 +4,17 @@
 #include <array>
 
 #include "graph/graph_error.h"
+#include "core/ascii.h"
 
 namespace gpm::graph {
 namespace {
+
+using core::iequals;
 
 // The properties of microsoft.graph.presence (spec 2.1).
 constexpr std::array<std::string_view, 7> kPresenceProperties{
     "id",           "availability",        "activity",      "statusMessage",
     "sequenceNumber", "outOfOfficeSettings", "workLocation"};
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) {
-             return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a')
-                                           : c;
-           };
-           return lower(x) == lower(y);
-         });
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);

@@ -1,28 +1,14 @@
 #include "http/request.h"
 
 namespace gpm::http {
-namespace {
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-}  // namespace
-
 bool CaseInsensitiveLess::operator()(std::string_view a,
                                      std::string_view b) const {
   size_t n = a.size() < b.size() ? a.size() : b.size();
   for (size_t i = 0; i < n; ++i) {
-    char x = lower(a[i]), y = lower(b[i]);
+    char x = core::ascii_lower(a[i]), y = core::ascii_lower(b[i]);
     if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
   }
   return a.size() < b.size();
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 bool is_json_media_type(std::string_view content_type) {

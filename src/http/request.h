@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace gpm::http {
 
 struct CaseInsensitiveLess {
@@ -19,7 +21,7 @@ struct CaseInsensitiveLess {
 // Header names compare ignoring ASCII case (RFC 9110 §5.1).
 using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
-bool iequals(std::string_view a, std::string_view b);
+using core::iequals;
 
 // True for `application/json` with any parameters, in any case (D18).
 bool is_json_media_type(std::string_view content_type);

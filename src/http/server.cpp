@@ -275,11 +275,8 @@ void write_response(const HttpResponse& out, httplib::Response& res) {
 }
 
 bool is_chunked(const httplib::Request& req) {
-  std::string te = req.get_header_value("Transfer-Encoding");
-  for (char& c : te) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return te.find("chunked") != std::string::npos;
+  return core::to_lower_ascii(req.get_header_value("Transfer-Encoding"))
+             .find("chunked") != std::string::npos;
 }
 
 // Content-Length as a number; nullopt if absent; -1 if malformed.

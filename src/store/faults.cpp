@@ -4,20 +4,12 @@
 #include <charconv>
 
 #include "store/journal.h"
+#include "core/ascii.h"
 
 namespace gpm::store {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto low = [](char c) {
-             return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a')
-                                         : c;
-           };
-           return low(x) == low(y);
-         });
-}
+using core::iequals;
 
 bool field_matches(const std::optional<std::string>& want,
                    const std::string& have) {

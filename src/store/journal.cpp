@@ -3,12 +3,6 @@
 #include "store/store.h"
 
 namespace gpm::store {
-namespace {
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-}  // namespace
-
 bool glob_match(std::string_view pattern, std::string_view text) {
   // Greedy matching with one backtrack point: the last '*' seen.
   size_t p = 0, t = 0;
@@ -17,7 +11,7 @@ bool glob_match(std::string_view pattern, std::string_view text) {
     if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       star_t = t;
-    } else if (p < pattern.size() && lower(pattern[p]) == lower(text[t])) {
+    } else if (p < pattern.size() && core::ascii_lower(pattern[p]) == core::ascii_lower(text[t])) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos) {

@@ -18,14 +18,6 @@ bool is_guid(std::string_view s) {
   return true;
 }
 
-std::string to_lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 Base::Base(Snapshot s) {
   users.reserve(s.users.size());
   for (User& u : s.users) {

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/user_presence.h"
 
 namespace gpm::store {
@@ -43,7 +44,7 @@ struct Base {
 
 // True for the 8-4-4-4-12 hex form, any case, no braces.
 bool is_guid(std::string_view s);
-std::string to_lower_ascii(std::string_view s);
+using core::to_lower_ascii;
 
 class Store {
  public:

@@ -1,4 +1,5 @@
 #include "tz/time_zone.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <array>
@@ -14,6 +15,8 @@
 namespace gpm::tz {
 
 namespace {
+
+using core::iequals;
 
 constexpr int64_t kSecondsPerDay = 86400;
 // RFC 8536 3.2: utoff SHOULD be in [-89999, 93599] (about -25h..+26h).
@@ -502,15 +505,6 @@ std::shared_ptr<const Zone> load_file(const std::string& path) {
 
 // ---------------------------------------------------------------------------
 // Names.
-
-bool iequals(std::string_view a, std::string_view b) {
-  auto lower = [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(),
-                    [&](char x, char y) { return lower(x) == lower(y); });
-}
 
 // A name that can only denote a file below the zoneinfo directory.
 bool safe_iana_name(std::string_view n) {
