@@ -1,4 +1,5 @@
 #include "graph/faults_json.h"
+#include "graph/json_path_reader.h"
 
 #include <charconv>
 #include <cmath>
@@ -46,26 +47,9 @@ bool is_http_date(const std::string& s) {
   return parts && core::format_http_date(core::to_time_point_utc(*parts)) == s;
 }
 
-class Parser {
+class Parser : public JsonPathReader<FaultsError> {
  public:
-  explicit Parser(std::string_view source) : source_(source) {}
-
-  [[noreturn]] void fail(const std::string& path, const std::string& what) {
-    throw FaultsError(std::string(source_) + ": " + path + ": " + what);
-  }
-
-  void expect_object(const json& j, const std::string& path) {
-    if (!j.is_object()) fail(path, "must be an object");
-  }
-
-  void only_keys(const json& j, const std::string& path,
-                 std::initializer_list<std::string_view> keys) {
-    for (const auto& [key, value] : j.items()) {
-      bool known = false;
-      for (auto k : keys) known = known || k == key;
-      if (!known) fail(path + "." + key, "unknown key");
-    }
-  }
+  explicit Parser(std::string_view source) : JsonPathReader(source) {}
 
   // Exactly one of `keys` is present; returns it.
   std::string one_of(const json& j, const std::string& path,
@@ -368,8 +352,6 @@ class Parser {
     return out;
   }
 
- private:
-  std::string_view source_;
 };
 
 ordered_json spec_json(const store::LatencySpec& s) {

@@ -8,17 +8,18 @@
 
 #include "core/iso_time.h"
 #include "graph/graph_json.h"
+#include "graph/json_path_reader.h"
 
 namespace gpm::graph {
 namespace {
 
 using nlohmann::json;
 
-class Parser {
+class Parser : public JsonPathReader<FixtureError> {
  public:
   Parser(std::string_view source, core::TimePoint now,
          const tz::TimeZoneDb& zones)
-      : source_(source), now_(now), zones_(zones) {}
+      : JsonPathReader(source), now_(now), zones_(zones) {}
 
   store::Snapshot parse(const json& doc) {
     expect_object(doc, "$");
@@ -50,23 +51,6 @@ class Parser {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& path, const std::string& what) {
-    throw FixtureError(std::string(source_) + ": " + path + ": " + what);
-  }
-
-  void expect_object(const json& j, const std::string& path) {
-    if (!j.is_object()) fail(path, "must be an object");
-  }
-
-  void only_keys(const json& j, const std::string& path,
-                 std::initializer_list<std::string_view> keys) {
-    for (const auto& [key, value] : j.items()) {
-      bool known = false;
-      for (auto k : keys) known = known || k == key;
-      if (!known) fail(path + "." + key, "unknown key");
-    }
-  }
-
   std::string string_at(const json& j, const std::string& path,
                         const char* key, bool required) {
     auto it = j.find(key);
@@ -234,7 +218,6 @@ class Parser {
     return s;
   }
 
-  std::string_view source_;
   core::TimePoint now_;
   const tz::TimeZoneDb& zones_;
 };
