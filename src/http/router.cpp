@@ -483,7 +483,7 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
     ctx.request_id = new_request_id();
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res;
-    std::string_view journal_path;
+    std::string journal_path;
     bool graph_route = false;
     try {
       Target t = parse_target(request.target);
@@ -501,7 +501,7 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
       ctx.now = ctx.tenant->clock().now();
       ctx.tenant_prefixed = t.tenant.has_value();
       graph_route = t.segments.empty() || t.segments[0] != "_mock";
-      journal_path = t.raw_path;
+      journal_path = std::string(t.raw_path);
       ctx.path = std::string(t.raw_path);
       res = dispatch(ctx, t.segments, t.query);
     } catch (const GraphError& e) {
