@@ -483,7 +483,6 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
     ctx.request_id = new_request_id();
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res;
-    std::string journal_path;
     bool graph_route = false;
     try {
       Target t = parse_target(request.target);
@@ -501,7 +500,6 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
       ctx.now = ctx.tenant->clock().now();
       ctx.tenant_prefixed = t.tenant.has_value();
       graph_route = t.segments.empty() || t.segments[0] != "_mock";
-      journal_path = std::string(t.raw_path);
       ctx.path = std::string(t.raw_path);
       res = dispatch(ctx, t.segments, t.query);
     } catch (const GraphError& e) {
@@ -510,8 +508,9 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
             service_.tenants->find_or_create(store::TenantRegistry::kDefault);
         ctx.now = ctx.tenant->clock().now();
         graph_route = true;
-        journal_path = request.target.substr(0, request.target.find('?'));
+        ctx.path = request.target.substr(0, request.target.find('?'));
       }
+      ctx.error_code = e.code();
       res = error_response(e, ctx);
     } catch (...) {
       if (!ctx.tenant) {
@@ -521,10 +520,11 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
             service_.tenants->find_or_create(store::TenantRegistry::kDefault);
         ctx.now = ctx.tenant->clock().now();
       }
+      ctx.error_code = "InternalServerError";
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
-    if (graph_route) journal(ctx, journal_path, res);
+    if (graph_route) journal(ctx, res);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - started)
                     .count();
@@ -541,26 +541,19 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
   }
 }
 
-void Router::journal(const RequestContext& ctx, std::string_view path,
+void Router::journal(const RequestContext& ctx,
                      const HttpResponse& res) const noexcept {
   try {
     store::JournalEntry e;
     e.time = ctx.now;
     e.method = ctx.request.method;
-    e.path = std::string(path);
+    e.path = ctx.path;
     e.version = ctx.version;
     e.tenant = ctx.tenant->id;
     e.user = ctx.user;
     e.app = ctx.app ? ctx.app : ctx.claims.appid;
     e.status = res.status;
-    if (res.status >= 400) {
-      auto body = nlohmann::json::parse(res.body, nullptr, false);
-      if (body.is_object() && body.contains("error") &&
-          body["error"].is_object() && body["error"].contains("code") &&
-          body["error"]["code"].is_string()) {
-        e.error_code = body["error"]["code"].get<std::string>();
-      }
-    }
+    e.error_code = ctx.error_code;
     e.request_id = ctx.request_id;
     e.client_request_id = ctx.client_request_id;
     e.fault = ctx.fault;

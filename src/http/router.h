@@ -36,6 +36,8 @@ struct RequestContext {
   std::optional<std::vector<std::string>> select;
   // The raw path without query and tenant prefix (journal, fault rules).
   std::string path;
+  // The Graph error code answered, if the request failed (journal).
+  std::optional<std::string> error_code;
   // What fault injection did to the call ("f1: status 429"), for the
   // journal.
   std::optional<std::string> fault;
@@ -64,7 +66,7 @@ class Router {
   HttpResponse dispatch(RequestContext& ctx,
                         const std::vector<std::string>& segments,
                         std::string_view query) const;
-  void journal(const RequestContext& ctx, std::string_view path,
+  void journal(const RequestContext& ctx,
                const HttpResponse& res) const noexcept;
   Service& service_;
 };
