@@ -137,7 +137,7 @@ std::vector<size_t> execution_order(const std::vector<Item>& items) {
 // A per-item error answer in the Graph envelope, as a direct call would get.
 HttpResponse item_error(const Router& router, const HttpRequest& req,
                         const graph::GraphError& e) {
-  return router.reject(req, e);
+  return router.handle(req, &e);
 }
 
 ordered_json response_json(const Item& item, const HttpResponse& res) {

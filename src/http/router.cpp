@@ -475,7 +475,8 @@ std::string tenant_of(const Target& t, const HttpRequest& req) {
 
 }  // namespace
 
-HttpResponse Router::handle(const HttpRequest& request) const noexcept {
+HttpResponse Router::handle(const HttpRequest& request,
+                            const GraphError* refusal) const noexcept {
   auto started = std::chrono::steady_clock::now();
   try {
     std::string client = request.header("client-request-id");
@@ -501,8 +502,11 @@ HttpResponse Router::handle(const HttpRequest& request) const noexcept {
       ctx.tenant_prefixed = t.tenant.has_value();
       graph_route = t.segments.empty() || t.segments[0] != "_mock";
       ctx.path = std::string(t.raw_path);
+      if (refusal) throw *refusal;
       res = dispatch(ctx, t.segments, t.query);
-    } catch (const GraphError& e) {
+    } catch (const GraphError& thrown) {
+      // A refusal wins over whatever else the request would have met.
+      const GraphError& e = refusal ? *refusal : thrown;
       if (!ctx.tenant) {
         ctx.tenant =
             service_.tenants->find_or_create(store::TenantRegistry::kDefault);

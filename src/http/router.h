@@ -56,9 +56,14 @@ class Router {
   explicit Router(Service& service) : service_(service) {}
 
   // Never throws; internal failures become a 500 with a fixed message.
-  HttpResponse handle(const HttpRequest& request) const noexcept;
-  // The Graph error response for `error`, as handle() would write it, for
-  // failures the transport finds before the router runs (body too large).
+  // With `refusal`, the request is answered with that error instead of
+  // being dispatched, but otherwise handled alike (tenant, headers,
+  // journal, access log): for what the transport or $batch refuses.
+  HttpResponse handle(const HttpRequest& request,
+                      const graph::GraphError* refusal = nullptr) const
+      noexcept;
+  // The Graph error response for `error` without journaling, for a request
+  // httplib could not hand over whole (an exception in its own code).
   HttpResponse reject(const HttpRequest& request,
                       const graph::GraphError& error) const noexcept;
 

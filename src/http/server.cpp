@@ -341,11 +341,12 @@ Server::Server(Service& service)
     bool encoded = !encoding.empty() && !iequals(encoding, "identity");
     HttpResponse out;
     if (length && *length < 0) {
-      out = router_.reject(
-          r, graph::errors::bad_request("The Content-Length header is invalid."));
+      auto e = graph::errors::bad_request("The Content-Length header is invalid.");
+      out = router_.handle(r, &e);
       out.close_connection = true;
     } else if (length && static_cast<unsigned long long>(*length) > limit) {
-      out = router_.reject(r, graph::errors::payload_too_large(limit));
+      auto e = graph::errors::payload_too_large(limit);
+      out = router_.handle(r, &e);
       // D19: a body of up to kDrainBytes is read and dropped (httplib skips
       // what passes payload_max_length), so the connection stays usable;
       // a larger one is refused unread and the connection closed.
@@ -374,11 +375,12 @@ Server::Server(Service& service)
         return true;
       });
       if (too_large) {
-        out = router_.reject(r, graph::errors::payload_too_large(limit));
+        auto e = graph::errors::payload_too_large(limit);
+        out = router_.handle(r, &e);
         out.close_connection = true;
       } else if (!ok) {
-        out = router_.reject(
-            r, graph::errors::bad_request("The request body is malformed."));
+        auto e = graph::errors::bad_request("The request body is malformed.");
+        out = router_.handle(r, &e);
         out.close_connection = true;
       } else {
         out = router_.handle(r);

@@ -102,6 +102,9 @@ TEST_CASE("R6.12 an item whose dependency failed gets 424 and does not run") {
   CHECK(r["b"]["status"] == 424);
   CHECK(r["b"]["body"]["error"]["code"] == "FailedDependency");
   CHECK(r["c"]["status"] == 424);
+  json failed = check_control_json(
+      control("POST", "/_mock/journal/count", json{{"status", 424}}));
+  CHECK(failed["count"] == 2);
   // b never ran: no session was set.
   CHECK(visible(u) == "Offline/Offline");
 }
@@ -186,6 +189,12 @@ TEST_CASE("R6.11 per-item 400s: an over-long url, an absolute url, a nested batc
     CHECK(r[id]["body"]["error"]["code"] == "BadRequest");
   }
   CHECK(r["5"]["status"] == 200);
+  // R6.13: every item is journaled, refused ones too, beside the envelope.
+  json journal = check_control_json(control("GET", "/_mock/journal"));
+  CHECK(journal["total"] == 6);
+  json refused = check_control_json(
+      control("POST", "/_mock/journal/count", json{{"status", 400}}));
+  CHECK(refused["count"] == 4);
 }
 
 TEST_CASE("R6.11 an item url may repeat the batch's version root, as the JavaScript SDK writes it; another version is refused") {
