@@ -368,33 +368,36 @@ nlohmann::ordered_json presence_json(std::string_view user_id,
   j["id"] = user_id;
   j["availability"] = core::to_string(view.state.availability);
   j["activity"] = core::to_string(view.state.activity);
-  if (view.status_message) {
-    const core::StatusMessage& m = *view.status_message;
-    nlohmann::ordered_json sm;
-    sm["message"] = {{"content", m.content}, {"contentType", m.content_type}};
-    if (is_self) {
-      if (m.expiry) {
-        sm["expiryDateTime"] = {{"dateTime", m.expiry->date_time},
-                                {"timeZone", m.expiry->time_zone}};
-      } else {
-        sm["expiryDateTime"] = nullptr;
-      }
-      sm["publishedDateTime"] = core::format_iso_instant(m.published_at, 7);
-    }
-    j["statusMessage"] = std::move(sm);
-  } else {
-    j["statusMessage"] = nullptr;
-  }
-  nlohmann::ordered_json oof;
-  if (view.out_of_office.message) {
-    oof["message"] = *view.out_of_office.message;
-  } else {
-    oof["message"] = nullptr;
-  }
-  oof["isOutOfOffice"] = view.out_of_office.is_out_of_office;
-  j["outOfOfficeSettings"] = std::move(oof);
+  j["statusMessage"] = view.status_message
+                           ? status_message_json(*view.status_message, is_self)
+                           : nlohmann::ordered_json(nullptr);
+  j["outOfOfficeSettings"] = out_of_office_json(view.out_of_office);
   j["sequenceNumber"] = format_sequence_number(view.sequence);
   j["workLocation"] = work_location_json(view.work_location);
+  return j;
+}
+
+nlohmann::ordered_json status_message_json(const core::StatusMessage& m,
+                                           bool with_times) {
+  nlohmann::ordered_json j;
+  j["message"] = {{"content", m.content}, {"contentType", m.content_type}};
+  if (with_times) {
+    if (m.expiry) {
+      j["expiryDateTime"] = {{"dateTime", m.expiry->date_time},
+                             {"timeZone", m.expiry->time_zone}};
+    } else {
+      j["expiryDateTime"] = nullptr;
+    }
+    j["publishedDateTime"] = core::format_iso_instant(m.published_at, 7);
+  }
+  return j;
+}
+
+nlohmann::ordered_json out_of_office_json(const core::OutOfOfficeSettings& o) {
+  nlohmann::ordered_json j;
+  j["message"] = o.message ? nlohmann::ordered_json(*o.message)
+                           : nlohmann::ordered_json(nullptr);
+  j["isOutOfOffice"] = o.is_out_of_office;
   return j;
 }
 

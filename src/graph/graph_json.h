@@ -83,6 +83,15 @@ nlohmann::ordered_json presence_json(std::string_view user_id,
                                      const core::PresenceView& view,
                                      bool is_self);
 
+// presenceStatusMessage (spec 2.3): the message, and with `with_times` its
+// expiryDateTime (null when none) and publishedDateTime (R2.6 hides both
+// from other users).
+nlohmann::ordered_json status_message_json(const core::StatusMessage& m,
+                                           bool with_times);
+// outOfOfficeSettings (spec 2.4): {"message" (null when none),
+// "isOutOfOffice"}.
+nlohmann::ordered_json out_of_office_json(const core::OutOfOfficeSettings& o);
+
 // userWorkLocation (spec 2.5): {"placeId", "source", "workLocationType"}.
 nlohmann::ordered_json work_location_json(const core::WorkLocation& w);
 

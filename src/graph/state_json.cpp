@@ -49,26 +49,6 @@ std::vector<const core::Session*> live_sessions(const store::User& u,
   return out;
 }
 
-ordered_json status_message_json(const core::StatusMessage& m) {
-  ordered_json j;
-  j["message"] = {{"content", m.content}, {"contentType", m.content_type}};
-  if (m.expiry) {
-    j["expiryDateTime"] = {{"dateTime", m.expiry->date_time},
-                           {"timeZone", m.expiry->time_zone}};
-  } else {
-    j["expiryDateTime"] = nullptr;
-  }
-  j["publishedDateTime"] = core::format_iso_instant(m.published_at, 7);
-  return j;
-}
-
-ordered_json oof_json(const core::OutOfOfficeSettings& o) {
-  ordered_json j;
-  j["message"] = o.message ? ordered_json(*o.message) : ordered_json(nullptr);
-  j["isOutOfOffice"] = o.is_out_of_office;
-  return j;
-}
-
 ordered_json signal_json(const core::WorkLocationSignal& w) {
   ordered_json j;
   j["workLocationType"] = core::to_string(w.type);
@@ -135,9 +115,9 @@ ordered_json state_view_json(const store::User& u, core::TimePoint now) {
     j["preferredPresence"] = nullptr;
   }
   j["statusMessage"] = view.status_message
-                           ? status_message_json(*view.status_message)
+                           ? status_message_json(*view.status_message, true)
                            : ordered_json(nullptr);
-  j["outOfOfficeSettings"] = oof_json(view.out_of_office);
+  j["outOfOfficeSettings"] = out_of_office_json(view.out_of_office);
   // What GET presence shows, and the layers it is aggregated from (R2.7).
   ordered_json wl = work_location_json(view.work_location);
   const core::WorkLocationLayers& layers = u.presence.work_location();
@@ -176,11 +156,11 @@ ordered_json fixture_user_json(const store::User& u, core::TimePoint now) {
     j["preferredPresence"] = std::move(e);
   }
   if (view.status_message) {
-    ordered_json m = status_message_json(*view.status_message);
+    ordered_json m = status_message_json(*view.status_message, true);
     if (m["expiryDateTime"].is_null()) m.erase("expiryDateTime");
     j["statusMessage"] = std::move(m);
   }
-  j["outOfOfficeSettings"] = oof_json(view.out_of_office);
+  j["outOfOfficeSettings"] = out_of_office_json(view.out_of_office);
   // The layers fixtures can write; scheduled has no writer yet.
   const core::WorkLocationLayers& layers = u.presence.work_location();
   if (layers.manual || layers.automatic) {
