@@ -180,6 +180,11 @@ std::chrono::milliseconds FaultEngine::draw(Latency& l) {
                                    static_cast<int64_t>(l.rng() % span));
 }
 
+bool FaultEngine::idle() const {
+  std::lock_guard lock(mutex_);
+  return rules_.empty() && !global_latency_ && op_latency_.empty();
+}
+
 FaultDecision FaultEngine::decide(const FaultCall& call) {
   std::lock_guard lock(mutex_);
   FaultDecision d;

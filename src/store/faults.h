@@ -136,6 +136,9 @@ class FaultEngine {
   // settle a pending Retry-After check), so a later rule's schedule is not
   // moved by calls an earlier rule took.
   FaultDecision decide(const FaultCall& call);
+  // True when there are no rules and no latency: decide() would change
+  // nothing and answer nothing, so a caller may skip gathering the call.
+  bool idle() const;
 
  private:
   struct Slot {
