@@ -33,7 +33,8 @@ struct Config {
   // `permissive`: any non-empty bearer token; `off`: no token needed.
   AuthMode auth = AuthMode::Permissive;
   // Worker threads: requests handled at once. An idle keep-alive
-  // connection holds none (it is parked after ~2 ms).
+  // connection holds none (it is parked within 20 ms, sooner when another
+  // connection waits for a worker).
   int threads = 64;
   // Most connections open at once (busy and idle); more are closed at once.
   size_t max_connections = 10000;

@@ -112,11 +112,37 @@ class ConnStream final : public httplib::Stream {
     pos_ += n;
     return static_cast<ssize_t>(n);
   }
+  // Small writes are gathered and sent together by flush() (httplib
+  // writes the head and the body of a response separately): one send and
+  // one TCP segment (one TLS record) per answer instead of two.
   ssize_t write(const char* ptr, size_t size) override {
     // An injected close or reset: the answer is never sent.
     if (tl_connection != nullptr && tl_connection->suppress_writes) return -1;
     if (size == 0) return 0;
-    return ssl_ != nullptr ? ssl_write(ptr, size) : plain_write(ptr, size);
+    if (out_.size() + size <= kGatherBytes) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    if (!flush()) return -1;
+    return write_now(ptr, size);
+  }
+
+  // Sends what write() gathered. Called after each request, before any
+  // read (a 100 Continue must reach the client before its body is read)
+  // and before a close. False if the peer is gone.
+  bool flush() {
+    size_t done = 0;
+    bool ok = true;
+    while (done < out_.size()) {
+      ssize_t n = write_now(out_.data() + done, out_.size() - done);
+      if (n <= 0) {
+        ok = false;
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+    out_.clear();
+    return ok;
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     if (!peer_known_) {
@@ -173,7 +199,14 @@ class ConnStream final : public httplib::Stream {
     return false;
   }
 
+  static constexpr size_t kGatherBytes = 16 * 1024;
+
+  ssize_t write_now(const char* ptr, size_t size) {
+    return ssl_ != nullptr ? ssl_write(ptr, size) : plain_write(ptr, size);
+  }
+
   ssize_t read_some(char* ptr, size_t size) {
+    if (!out_.empty() && !flush()) return -1;
     if (ssl_ != nullptr) {
       int want = static_cast<int>(std::min<size_t>(size, 1 << 30));
       for (;;) {
@@ -223,6 +256,7 @@ class ConnStream final : public httplib::Stream {
   int write_timeout_ms_;
   char buf_[4096];
   size_t pos_ = 0, len_ = 0;
+  std::string out_;  // gathered by write(), sent by flush()
   // httplib asks for both addresses on every request: asked once.
   mutable bool peer_known_ = false, local_known_ = false;
   mutable std::string peer_ip_, local_ip_;
@@ -662,6 +696,7 @@ class ConnectionEngine {
       tl_connection = &c->state;
       bool ret = http_.serve_one(c->stream, last, connection_closed);
       tl_connection = nullptr;
+      ret = c->stream.flush() && ret;
       if (!ret || last || connection_closed || c->state.close_after ||
           c->state.suppress_writes) {
         break;
@@ -671,17 +706,25 @@ class ConnectionEngine {
     finish(c);
   }
 
-  // After a response (or a handshake step) on an idle connection: waits
-  // briefly for the client's next bytes, which on a busy connection come
-  // within microseconds, so it keeps its worker. 1: readable; 0: still
-  // idle (park it); -1: close it (stopping with nothing sent, or an
-  // error). With connections queued for a worker there is no wait.
+  // After a response (or a handshake step) on an idle connection: waits a
+  // little for the client's next bytes, which on a busy connection come
+  // soon, so it keeps its worker and skips the idle set. The wait is in
+  // short slices and ends as soon as a connection is queued for a worker,
+  // so holding costs a waiting client at most one slice. 1: readable;
+  // 0: still idle (park it); -1: close it (stopping with nothing sent, or
+  // an error).
   int brief_wait(const Connection& c) const {
-    constexpr int kBriefWaitMs = 2;
     if (stopping_) return wait_fd(c.fd, POLLIN, 0) > 0 ? 1 : -1;
-    int ms = queued_.load(std::memory_order_relaxed) > 0 ? 0 : kBriefWaitMs;
-    int r = wait_fd(c.fd, POLLIN, ms);
-    return r > 0 ? 1 : r == 0 ? 0 : -1;
+    // Measured with wrk on 32 connections of a loaded 2-core machine: a
+    // 2 ms hold parked 3% of requests, 20 ms 0.1%.
+    constexpr int kHoldMs = 20;
+    constexpr int kSliceMs = 2;
+    for (int waited = 0;; waited += kSliceMs) {
+      bool contended = queued_.load(std::memory_order_relaxed) > 0;
+      int r = wait_fd(c.fd, POLLIN, contended ? 0 : kSliceMs);
+      if (r != 0) return r > 0 ? 1 : -1;
+      if (contended || stopping_ || waited + kSliceMs >= kHoldMs) return 0;
+    }
   }
 
   bool park(Connection* c) { return !stopping_ && idle_.park(c); }
