@@ -476,7 +476,10 @@ class ConnectionEngine {
         max_connections_(max_connections),
         idle_(keep_alive_timeout_ms,
               [this](Connection* c) { enqueue(c); },
-              [this](Connection* c) { finish(c); }) {}
+              [this](Connection* c) { finish(c); }),
+        // Made here, not in run(): stop() may come (from a signal thread)
+        // before run() starts.
+        wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
   ~ConnectionEngine() {
     for (const Listener& l : listeners_) ::close(l.fd);
@@ -505,7 +508,6 @@ class ConnectionEngine {
   }
 
   bool run() {
-    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wake_fd_ < 0 || listeners_.empty() || !idle_.start()) return false;
     raise_open_file_limit();
     running_ = true;
@@ -813,8 +815,8 @@ class ConnectionEngine {
   const int threads_;
   const size_t max_connections_;
   IdleSet idle_;
+  const int wake_fd_;
   std::vector<Listener> listeners_;
-  int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
   bool left_running_ = false;
