@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "auth/applications.h"
 #include "config.h"
 #include "graph/faults_json.h"
 #include "graph/fixtures.h"
@@ -47,8 +48,26 @@ int serve(gpm::Config config) {
       return 2;
     }
   }
-  auto service = http::make_service(std::move(config), std::move(fixtures),
-                                    std::move(faults));
+  std::vector<auth::Application> applications;
+  if (!config.fixtures.empty()) {
+    try {
+      applications = auth::load_applications_file(config.fixtures);
+    } catch (const graph::FixtureError& e) {
+      std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
+                << "\n";
+      return 2;
+    }
+  }
+  std::unique_ptr<http::Service> service;
+  try {
+    service = http::make_service(std::move(config), std::move(fixtures),
+                                 std::move(faults));
+  } catch (const auth::SigningKeyError& e) {
+    std::cerr << "graph-presence-mock: bad --signing-key: " << e.what()
+              << "\n";
+    return 2;
+  }
+  service->applications = std::move(applications);
   const Config& c = service->config;
   if (!c.state_file.empty()) {
     try {
