@@ -98,6 +98,10 @@ httplib::Client& thread_client() {
     client->set_write_timeout(5, 0);
     client->set_url_encode(false);
     client->set_decompress(false);
+    if (!options().ca_cert.empty()) {
+      client->set_ca_cert_path(options().ca_cert.c_str());
+      client->enable_server_certificate_verification(true);
+    }
     client_url = options().base_url;
   }
   return *client;
