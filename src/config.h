@@ -77,6 +77,17 @@ struct Config {
   // PEM RSA private key that signs and verifies tokens; empty: a fresh
   // RSA-2048 key made on first use.
   std::string signing_key;
+  // The main port serves HTTPS instead of HTTP.
+  bool tls = false;
+  // Also serve HTTPS on this port beside the main one (0: any free port).
+  std::optional<int> https_port;
+  // PEM certificate (chain) and key to serve; both empty: a certificate for
+  // localhost, 127.0.0.1 and ::1 is generated at start.
+  std::string tls_cert;
+  std::string tls_key;
+  // Where the certificate in use is written (PEM, atomically) for clients
+  // to trust.
+  std::string tls_cert_out;
 };
 
 // Bounds of the throttling settings, on the command line and through

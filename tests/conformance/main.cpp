@@ -23,6 +23,7 @@ namespace {
 void usage(std::ostream& out) {
   out << "usage: presence-conformance --base-url URL [--token T] [--user ID]\n"
          "         [--other-user ID] [--app ID] [--target mock|graph]\n"
+         "         [--ca-cert PEM]\n"
          "         [doctest options...]\n"
          "  --base-url    server root, e.g. http://127.0.0.1:41234 (required)\n"
          "  --token       bearer token (default conformance-token)\n"
@@ -33,8 +34,8 @@ void usage(std::ostream& out) {
          "  --auth        permissive (default): every case but strict-auth;\n"
          "                strict: only the strict-auth cases, for a mock run\n"
          "                with --auth strict --strict-session-id --clock manual\n"
-         "  --ca-cert     PEM file of the CA that signed an https:// server's\n"
-         "                certificate (e.g. the mock's --tls-cert-out)\n";
+         "  --ca-cert     PEM CA certificate an https:// base URL is verified\n"
+         "                against (default: the system's trust store)\n";
 }
 
 }  // namespace
