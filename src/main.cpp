@@ -113,6 +113,7 @@ int serve(gpm::Config config) {
     std::cerr << "graph-presence-mock: " << error << "\n";
     return 2;
   }
+  service->https_port = https_port;
   std::string shown_host =
       c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
   std::string url = (c.tls ? "https://" : "http://") + shown_host + ":" +

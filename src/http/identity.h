@@ -29,7 +29,8 @@ HttpResponse handle_identity(Service& s, RequestContext& ctx,
                              const std::vector<std::string>& segments,
                              std::string_view query);
 
-// "http(s)://<Host>" of the request, for URLs the mock names in documents.
-std::string request_origin(const HttpRequest& req);
+// "http(s)://<Host>" of the request, for URLs the mock names in documents:
+// https under --tls, or when the Host header names the --https-port.
+std::string request_origin(const Service& s, const HttpRequest& req);
 
 }  // namespace gpm::http

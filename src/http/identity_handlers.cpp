@@ -281,9 +281,9 @@ HttpResponse token(Service& s, RequestContext& ctx,
   return json_reply(200, j);
 }
 
-ordered_json openid_configuration(const RequestContext& ctx,
+ordered_json openid_configuration(const Service& s, const RequestContext& ctx,
                                   const std::string& tenant, bool v2) {
-  std::string base = request_origin(ctx.request) + "/" + tenant;
+  std::string base = request_origin(s, ctx.request) + "/" + tenant;
   ordered_json j;
   j["token_endpoint"] = base + (v2 ? "/oauth2/v2.0/token" : "/oauth2/token");
   j["token_endpoint_auth_methods_supported"] = {"client_secret_post",
@@ -319,8 +319,19 @@ std::string host_of(const HttpRequest& req) {
 
 }  // namespace
 
-std::string request_origin(const HttpRequest& req) {
-  return (req.secure ? "https://" : "http://") + host_of(req);
+std::string request_origin(const Service& s, const HttpRequest& req) {
+  std::string host = host_of(req);
+  bool https = s.config.tls;
+  if (!https && s.https_port > 0) {
+    // The port after the last ':' that follows any [IPv6] literal.
+    size_t bracket = host.rfind(']');
+    size_t colon = host.rfind(':');
+    if (colon != std::string::npos &&
+        (bracket == std::string::npos || colon > bracket)) {
+      https = host.substr(colon + 1) == std::to_string(s.https_port);
+    }
+  }
+  return (https ? "https://" : "http://") + host;
 }
 
 bool is_identity_route(const std::vector<std::string>& segments) {
@@ -347,9 +358,9 @@ HttpResponse handle_identity(Service& s, RequestContext& ctx,
   }
   switch (e) {
     case Endpoint::OpenIdV2:
-      return json_reply(200, openid_configuration(ctx, seg[0], true));
+      return json_reply(200, openid_configuration(s, ctx, seg[0], true));
     case Endpoint::OpenIdV1:
-      return json_reply(200, openid_configuration(ctx, seg[0], false));
+      return json_reply(200, openid_configuration(s, ctx, seg[0], false));
     case Endpoint::Keys: {
       ordered_json j;
       j["keys"] = ordered_json::array({s.signing_key->get().public_jwk()});
@@ -358,7 +369,7 @@ HttpResponse handle_identity(Service& s, RequestContext& ctx,
     case Endpoint::Instance: {
       // What Entra answers for an authority it knows: the host is its own
       // only alias. MSAL asks this unless instance discovery is off.
-      std::string origin = request_origin(ctx.request);
+      std::string origin = request_origin(s, ctx.request);
       ordered_json j;
       j["tenant_discovery_endpoint"] =
           origin + "/{tenant}/v2.0/.well-known/openid-configuration";

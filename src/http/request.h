@@ -45,9 +45,6 @@ struct HttpRequest {
   bool body_unread = false;
   // An item of a $batch (which takes status faults only, issue 5).
   bool batch_item = false;
-  // Arrived over TLS: documents that name the mock's own URLs (OpenID
-  // discovery) use https. Set by the transport.
-  bool secure = false;
 
   // The first value of header `name`, or "" if absent.
   std::string header(std::string_view name) const;

@@ -140,9 +140,14 @@ void authorize(const Service& s, const RequestContext& ctx,
   caller.roles = ctx.claims.roles;
   bool own = false;
   if (r && ctx.claims.oid) {
+    const std::string oid = store::to_lower_ascii(*ctx.claims.oid);
     own = r->form == graph::PresencePathForm::Me ||
-          store::to_lower_ascii(r->user) ==
-              store::to_lower_ascii(*ctx.claims.oid);
+          store::to_lower_ascii(r->user) == oid;
+    if (!own && r->user.find('@') != std::string::npos) {
+      // A path may name the user by userPrincipalName.
+      ctx.tenant->store.read_user(
+          r->user, [&](const store::User& u) { own = u.id == oid; });
+    }
   }
   if (auto why = auth::denial(*op, ctx.version, caller, own)) {
     throw errors::forbidden(*why);

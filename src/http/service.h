@@ -31,6 +31,10 @@ struct Service {
   std::unique_ptr<auth::LazySigningKey> signing_key;
   // Client-credentials apps of the fixture document (OAuth endpoint).
   std::vector<auth::Application> applications;
+  // The bound --https-port (-1: none), so that documents naming the mock's
+  // own URLs (OpenID discovery) say https for requests that came through
+  // it. Set once before the server runs.
+  int https_port = -1;
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();
 };
