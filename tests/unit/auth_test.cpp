@@ -441,3 +441,33 @@ TEST_CASE("README --auth strict, --accept-unsigned-tokens, --strict-session-id, 
 }
 
 }  // TEST_SUITE
+
+#include "http/identity.h"
+#include "http/service.h"
+
+TEST_SUITE("auth") {
+
+TEST_CASE("OAuth discovery URLs say https under --tls or for the --https-port, else http") {
+  auto s = gpm::http::make_service(gpm::Config{}, {});
+  auto origin = [&](const char* host) {
+    gpm::http::HttpRequest r;
+    r.headers.emplace("Host", host);
+    return gpm::http::request_origin(*s, r);
+  };
+  CHECK(origin("127.0.0.1:8080") == "http://127.0.0.1:8080");
+  s->https_port = 8443;
+  CHECK(origin("127.0.0.1:8443") == "https://127.0.0.1:8443");
+  CHECK(origin("[::1]:8443") == "https://[::1]:8443");
+  CHECK(origin("127.0.0.1:8080") == "http://127.0.0.1:8080");
+  CHECK(origin("[::1]") == "http://[::1]");
+  s->config.tls = true;
+  CHECK(origin("localhost:8080") == "https://localhost:8080");
+  CHECK(gpm::http::is_identity_route({"contoso", "oauth2", "v2.0", "token"}));
+  CHECK(gpm::http::is_identity_route({"Contoso", "V2.0", ".well-known", "openid-configuration"}));
+  CHECK_FALSE(gpm::http::is_identity_route({"v1.0", "users"}));
+  CHECK_FALSE(gpm::http::is_identity_route({"bad tenant", "oauth2", "v2.0", "token"}));
+  CHECK(gpm::http::identity_tenant({"Contoso", "oauth2"}) == "contoso");
+  CHECK(gpm::http::identity_tenant({"common", "discovery", "instance"}) == "default");
+}
+
+}  // TEST_SUITE
