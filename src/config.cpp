@@ -89,9 +89,11 @@ std::vector<Option> options() {
            c.auth = AuthMode::Permissive;
          } else if (v == "off") {
            c.auth = AuthMode::Off;
+         } else if (v == "strict") {
+           c.auth = AuthMode::Strict;
          } else {
            throw BadOption("invalid value '" + v +
-                           "' for --auth: expected permissive or off");
+                           "' for --auth: expected permissive, strict or off");
          }
        }},
       {"threads", "GPM_THREADS", true,
@@ -182,6 +184,19 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) { c.state_file = v; }},
       {"faults", "GPM_FAULTS", true,
        [](Config& c, const std::string& v) { c.faults = v; }},
+      {"accept-unsigned-tokens", "GPM_ACCEPT_UNSIGNED_TOKENS", false,
+       [](Config& c, const std::string& v) {
+         c.accept_unsigned_tokens = parse_bool("--accept-unsigned-tokens", v);
+       }},
+      {"strict-session-id", "GPM_STRICT_SESSION_ID", false,
+       [](Config& c, const std::string& v) {
+         c.strict_session_id = parse_bool("--strict-session-id", v);
+       }},
+      {"signing-key", "GPM_SIGNING_KEY", true,
+       [](Config& c, const std::string& v) {
+         if (v.empty()) throw BadOption("--signing-key must not be empty");
+         c.signing_key = v;
+       }},
       {"tls", "GPM_TLS", false,
        [](Config& c, const std::string& v) { c.tls = parse_bool("--tls", v); }},
       {"https-port", "GPM_HTTPS_PORT", true,
@@ -219,8 +234,19 @@ Options (each also read from the environment variable shown; flags win):
                             /_mock/clock (GPM_CLOCK) [system]
   --clock-start INSTANT     start of the manual clock, e.g.
                             2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
-  --auth permissive|off     permissive: any non-empty bearer token;
-                            off: no token needed (GPM_AUTH) [permissive]
+  --auth permissive|strict|off
+                            permissive: any non-empty bearer token;
+                            strict: a valid Graph JWT with the permissions
+                            of spec 5.1 (README "Strict auth"); off: no
+                            token needed (GPM_AUTH) [permissive]
+  --accept-unsigned-tokens  strict auth also accepts unsigned (alg: none)
+                            JWTs (GPM_ACCEPT_UNSIGNED_TOKENS=true) [off]
+  --strict-session-id       a sessionId other than the token's appid/azp
+                            is 400, in any auth mode (GPM_STRICT_SESSION_ID=
+                            true) [off]
+  --signing-key PATH        RSA private key (PEM) that signs and verifies
+                            tokens (GPM_SIGNING_KEY) [a new RSA-2048 key,
+                            made on first use]
   --threads N               worker threads = requests handled at once; idle
                             keep-alive connections hold none (GPM_THREADS) [64]
   --max-connections N       most open connections, idle ones included; more

@@ -15,7 +15,7 @@
 namespace gpm {
 
 enum class ClockMode { System, Manual };
-enum class AuthMode { Permissive, Off };
+enum class AuthMode { Permissive, Off, Strict };
 enum class LogFormat { Text, Json, Off };
 enum class ThrottlingMode { Off, Graph };
 
@@ -30,7 +30,8 @@ struct Config {
   ClockMode clock = ClockMode::System;
   // Start instant of the manual clock; default: the real time of start.
   std::optional<core::TimePoint> clock_start;
-  // `permissive`: any non-empty bearer token; `off`: no token needed.
+  // `permissive`: any non-empty bearer token; `off`: no token needed;
+  // `strict`: a valid Graph JWT with the permissions of spec §5.1.
   AuthMode auth = AuthMode::Permissive;
   // Worker threads: requests handled at once. An idle keep-alive
   // connection holds none (it is parked within 20 ms, sooner when another
@@ -72,6 +73,13 @@ struct Config {
   // Fault rules and latency (README "Fault injection") every tenant starts
   // with and resets to; empty: none.
   std::string faults;
+  // Strict auth also accepts unsigned (`alg: none`) JWTs.
+  bool accept_unsigned_tokens = false;
+  // D2: a sessionId other than the JWT's appid/azp is 400 (any auth mode).
+  bool strict_session_id = false;
+  // PEM RSA private key that signs and verifies tokens; empty: a fresh
+  // RSA-2048 key made on first use.
+  std::string signing_key;
   // The main port serves HTTPS instead of HTTP.
   bool tls = false;
   // Also serve HTTPS on this port beside the main one (0: any free port).

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "auth/applications.h"
 #include "config.h"
 #include "graph/faults_json.h"
 #include "graph/fixtures.h"
@@ -50,8 +51,26 @@ int serve(gpm::Config config) {
       return 2;
     }
   }
-  auto service = http::make_service(std::move(config), std::move(fixtures),
-                                    std::move(faults));
+  std::vector<auth::Application> applications;
+  if (!config.fixtures.empty()) {
+    try {
+      applications = auth::load_applications_file(config.fixtures);
+    } catch (const graph::FixtureError& e) {
+      std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
+                << "\n";
+      return 2;
+    }
+  }
+  std::unique_ptr<http::Service> service;
+  try {
+    service = http::make_service(std::move(config), std::move(fixtures),
+                                 std::move(faults));
+  } catch (const auth::SigningKeyError& e) {
+    std::cerr << "graph-presence-mock: bad --signing-key: " << e.what()
+              << "\n";
+    return 2;
+  }
+  service->applications = std::move(applications);
   const Config& c = service->config;
   if (!c.state_file.empty()) {
     try {
@@ -94,6 +113,7 @@ int serve(gpm::Config config) {
     std::cerr << "graph-presence-mock: " << error << "\n";
     return 2;
   }
+  service->https_port = https_port;
   std::string shown_host =
       c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
   std::string url = (c.tls ? "https://" : "http://") + shown_host + ":" +

@@ -41,6 +41,9 @@ HttpResponse handle_faults(Service& s, RequestContext& ctx,
 // GET/PUT /_mock/latency: the tenant's latency document.
 HttpResponse handle_latency(Service& s, RequestContext& ctx);
 
+// POST /_mock/token: a signed access token (README "Tokens").
+HttpResponse handle_token(Service& s, RequestContext& ctx);
+
 // Parses a fixture document from the request body into the tenant's store,
 // replacing or merging (400 naming the JSON path on any error).
 void load_fixture_body(Service& s, RequestContext& ctx, bool replace);

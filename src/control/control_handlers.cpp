@@ -232,6 +232,11 @@ HttpResponse handle_control(Service& s, RequestContext& ctx,
     return handle_throttling(s, ctx);
   }
   if (first == "faults") return handle_faults(s, ctx, rest);
+  if (first == "token") {
+    only(1);
+    if (m != "POST") throw errors::method_not_allowed("POST");
+    return handle_token(s, ctx);
+  }
   if (first == "latency") {
     only(1);
     return handle_latency(s, ctx);

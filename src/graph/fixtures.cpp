@@ -23,7 +23,7 @@ class Parser : public JsonPathReader<FixtureError> {
 
   store::Snapshot parse(const json& doc) {
     expect_object(doc, "$");
-    only_keys(doc, "$", {"me", "users"});
+    only_keys(doc, "$", {"me", "users", "applications"});
     store::Snapshot s;
     if (auto it = doc.find("users"); it != doc.end()) {
       if (!it->is_array()) fail("$.users", "must be an array");

@@ -80,6 +80,15 @@ GraphError token_invalid() {
                     {{"WWW-Authenticate", "Bearer"}});
 }
 
+GraphError token_rejected(std::string message) {
+  return GraphError(401, "InvalidAuthenticationToken", std::move(message),
+                    {{"WWW-Authenticate", "Bearer"}});
+}
+
+GraphError forbidden(std::string message) {
+  return GraphError(403, "Forbidden", std::move(message));
+}
+
 GraphError me_requires_delegated() {
   return bad_request("/me request is only valid with delegated authentication "
                      "flow.");

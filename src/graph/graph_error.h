@@ -64,6 +64,10 @@ GraphError uri_too_long();
 GraphError token_empty();
 GraphError token_invalid();
 GraphError me_requires_delegated();
+// D21, D24: 401 InvalidAuthenticationToken with its own message.
+GraphError token_rejected(std::string message);
+// R5.5, D6: 403 Forbidden, the message naming what is missing.
+GraphError forbidden(std::string message);
 // R6.7, D15: 429 TooManyRequests with `Retry-After` in whole seconds and
 // innerError code/message/status as Graph writes them.
 GraphError too_many_requests(std::chrono::seconds retry_after);

@@ -59,6 +59,21 @@ TokenClaims decode_token(std::string_view token) {
   c.has_scp = scp != j.end() && scp->is_string() && !scp->get<std::string>().empty();
   auto roles = j.find("roles");
   c.has_roles = roles != j.end() && roles->is_array() && !roles->empty();
+  if (c.has_scp) {
+    const std::string& text = scp->get_ref<const std::string&>();
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t k = text.find(' ', i);
+      if (k == std::string::npos) k = text.size();
+      if (k > i) c.scopes.push_back(text.substr(i, k - i));
+      i = k + 1;
+    }
+  }
+  if (c.has_roles) {
+    for (const auto& r : *roles) {
+      if (r.is_string()) c.roles.push_back(r.get<std::string>());
+    }
+  }
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gpm::graph {
 
@@ -17,6 +18,8 @@ struct TokenClaims {
   std::optional<std::string> appid;  // `appid` or else `azp`
   bool has_scp = false;              // delegated permissions present
   bool has_roles = false;            // application permissions present
+  std::vector<std::string> scopes;   // `scp`, split at spaces
+  std::vector<std::string> roles;    // `roles` (its string members)
   // An application token: `roles` and no `scp` (D12).
   bool is_app_only() const { return is_jwt && has_roles && !has_scp; }
 };

@@ -10,6 +10,18 @@
 namespace gpm::http {
 namespace {
 namespace errors = graph::errors;
+
+// D2 under --strict-session-id (any auth mode): the sessionId must be the
+// application id of a JWT that names one.
+void check_session_id(const Service& s, const RequestContext& ctx,
+                      const std::string& session_id) {
+  if (!s.config.strict_session_id || !ctx.claims.appid) return;
+  if (iequals(session_id, *ctx.claims.appid)) return;
+  throw errors::bad_request(
+      "sessionId must be the application id of the token ('" +
+      *ctx.claims.appid + "') under --strict-session-id; got '" + session_id +
+      "'.");
+}
 }  // namespace
 
 std::string caller_user(const Service& s, const RequestContext& ctx) {
@@ -66,6 +78,7 @@ HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
   auto req = graph::parse_set_presence(ctx.request.body,
                                        s.config.beta_extra_pairs);
   ctx.app = req.session_id;
+  check_session_id(s, ctx, req.session_id);
   with_target(s, ctx, r, [&](store::User& u) {
     u.presence.set_presence(req.session_id, req.state, req.expiration,
                             ctx.now);
@@ -77,6 +90,7 @@ HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
                                    const PresenceRoute& r) {
   std::string session_id = graph::parse_clear_presence(ctx.request.body);
   ctx.app = session_id;
+  check_session_id(s, ctx, session_id);
   bool cleared = false;
   with_target(s, ctx, r, [&](store::User& u) {
     cleared = u.presence.clear_presence(session_id, ctx.now);

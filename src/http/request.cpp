@@ -11,7 +11,8 @@ bool CaseInsensitiveLess::operator()(std::string_view a,
   return a.size() < b.size();
 }
 
-bool is_json_media_type(std::string_view content_type) {
+namespace {
+std::string_view media_type_of(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) {
     media.remove_suffix(1);
@@ -19,7 +20,22 @@ bool is_json_media_type(std::string_view content_type) {
   while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) {
     media.remove_prefix(1);
   }
-  return iequals(media, "application/json");
+  return media;
+}
+}  // namespace
+
+bool is_strict_json_media_type(std::string_view content_type) {
+  return iequals(media_type_of(content_type), "application/json");
+}
+
+bool is_form_media_type(std::string_view content_type) {
+  return iequals(media_type_of(content_type),
+                 "application/x-www-form-urlencoded");
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  return is_strict_json_media_type(content_type) ||
+         is_form_media_type(content_type);
 }
 
 std::string HttpRequest::header(std::string_view name) const {

@@ -6,10 +6,13 @@
 #include <random>
 #include <thread>
 
+#include "auth/access_token.h"
+#include "auth/permissions.h"
 #include "graph/graph_error.h"
 #include "graph/select.h"
 #include "http/batch.h"
 #include "http/handlers.h"
+#include "http/identity.h"
 #include "http/presence_target.h"
 #include "store/faults.h"
 
@@ -101,6 +104,54 @@ void authenticate(const Service& s, RequestContext& ctx) {
     throw errors::token_invalid();
   }
   ctx.claims = graph::decode_token(token);
+  if (s.config.auth != AuthMode::Strict) return;
+  auth::StrictCheck check;
+  check.accept_unsigned = s.config.accept_unsigned_tokens;
+  auth::TokenVerdict verdict =
+      auth::check_token(token, *s.signing_key, check, ctx.now);
+  if (verdict != auth::TokenVerdict::Valid) {
+    throw errors::token_rejected(auth::verdict_message(verdict));
+  }
+  // D24: a token of another tenant than the path names.
+  if (ctx.tenant_prefixed && ctx.claims.tid &&
+      store::to_lower_ascii(*ctx.claims.tid) != ctx.tenant->id) {
+    throw errors::token_rejected(
+        "Access token validation failure. The token's tenant (tid) is not "
+        "the tenant of the request path.");
+  }
+}
+
+// Strict auth mode: the permission table of spec §5.1 with D6 for
+// `operation` on the presence route `r` (null for getPresencesByUserId).
+// /me with an application token is the 400 of D12 in every mode, so it is
+// answered before any 403.
+void authorize(const Service& s, const RequestContext& ctx,
+               std::string_view operation, const PresenceRoute* r) {
+  if (r && r->form == graph::PresencePathForm::Me &&
+      ctx.claims.is_app_only()) {
+    throw errors::me_requires_delegated();
+  }
+  if (s.config.auth != AuthMode::Strict) return;
+  auto op = auth::operation_named(operation);
+  if (!op) return;
+  auth::Caller caller;
+  caller.application = ctx.claims.is_app_only();
+  caller.scopes = ctx.claims.scopes;
+  caller.roles = ctx.claims.roles;
+  bool own = false;
+  if (r && ctx.claims.oid) {
+    const std::string oid = store::to_lower_ascii(*ctx.claims.oid);
+    own = r->form == graph::PresencePathForm::Me ||
+          store::to_lower_ascii(r->user) == oid;
+    if (!own && r->user.find('@') != std::string::npos) {
+      // A path may name the user by userPrincipalName.
+      ctx.tenant->store.read_user(
+          r->user, [&](const store::User& u) { own = u.id == oid; });
+    }
+  }
+  if (auto why = auth::denial(*op, ctx.version, caller, own)) {
+    throw errors::forbidden(*why);
+  }
 }
 
 // Strips the "microsoft.graph." namespace OData allows on action names.
@@ -163,7 +214,7 @@ void check_body_headers(const HttpRequest& req) {
   }
   if (req.body.empty() && !req.body_unread) return;
   std::string type = req.header("Content-Type");
-  if (!is_json_media_type(type)) {
+  if (!is_strict_json_media_type(type)) {
     throw errors::unsupported_media_type(
         "The request body must be application/json; got '" +
         (type.empty() ? std::string("no Content-Type") : type) + "'.");
@@ -316,6 +367,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
     if (iequals(action_name(seg[1]), "getPresencesByUserId")) {
       if (seg.size() > 2) fail_at(2);
       require_method(ctx, false);
+      authorize(s, ctx, "getPresencesByUserId", nullptr);
       return admit_and_run(s, ctx, "getPresencesByUserId", [&] {
         check_query(ctx, query, true);
         check_body_headers(ctx.request);
@@ -333,6 +385,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   }
   if (seg.size() == next) {
     require_method(ctx, true);
+    authorize(s, ctx, "getPresence", &r);
     return admit_and_run(s, ctx, "getPresence", [&] {
       check_query(ctx, query, true);
       return handle_get_presence(s, ctx, r);
@@ -343,6 +396,7 @@ HttpResponse route_graph(Service& s, RequestContext& ctx,
   for (const ActionEntry& a : kActions) {
     if (iequals(name, a.name)) {
       require_method(ctx, false);
+      authorize(s, ctx, a.name, &r);
       return admit_and_run(s, ctx, a.name, [&] {
         check_query(ctx, query, false);
         check_body_headers(ctx.request);
@@ -458,6 +512,7 @@ Target parse_target(std::string_view target) {
 // D24: the prefix, else a JWT's `tid` on Graph routes, else "default".
 std::string tenant_of(const Target& t, const HttpRequest& req) {
   if (t.tenant) return *t.tenant;
+  if (is_identity_route(t.segments)) return identity_tenant(t.segments);
   bool control = !t.segments.empty() && t.segments[0] == "_mock";
   if (!control) {
     const std::string auth = req.header("Authorization");
@@ -503,7 +558,8 @@ HttpResponse Router::handle(const HttpRequest& request,
       }
       ctx.now = ctx.tenant->clock().now();
       ctx.tenant_prefixed = t.tenant.has_value();
-      graph_route = t.segments.empty() || t.segments[0] != "_mock";
+      graph_route = (t.segments.empty() || t.segments[0] != "_mock") &&
+                    !is_identity_route(t.segments);
       ctx.path = std::string(t.raw_path);
       if (refusal) throw *refusal;
       res = dispatch(ctx, t.segments, t.query);
@@ -604,6 +660,9 @@ HttpResponse Router::dispatch(RequestContext& ctx,
       check_body_headers(ctx.request);
     }
     return handle_control(service_, ctx, {seg.begin() + 1, seg.end()}, query);
+  }
+  if (is_identity_route(seg)) {
+    return handle_identity(service_, ctx, seg, query);
   }
   for (const char* version : {"v1.0", "beta"}) {
     if (!iequals(seg[0], version)) continue;

@@ -20,6 +20,11 @@ std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures,
   s->tenants = std::make_unique<store::TenantRegistry>(
       s->base, s->system_clock, manual_start, c.max_tenants, c.journal_size,
       throttle, std::move(faults));
+  s->signing_key =
+      c.signing_key.empty()
+          ? std::make_unique<auth::LazySigningKey>()
+          : std::make_unique<auth::LazySigningKey>(
+                auth::SigningKey::load_pem_file(c.signing_key));
   s->access_log = std::make_unique<AccessLog>(
       c.quiet ? LogFormat::Off : c.log_format);
   return s;

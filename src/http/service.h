@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 
+#include "auth/applications.h"
+#include "auth/signing_key.h"
 #include "config.h"
 #include "core/time.h"
 #include "http/access_log.h"
@@ -24,13 +26,23 @@ struct Service {
   std::shared_ptr<const store::Base> base;
   std::unique_ptr<store::TenantRegistry> tenants;
   std::unique_ptr<AccessLog> access_log;
+  // Signs and verifies tokens (strict auth, /_mock/token, OAuth); made on
+  // first use unless --signing-key gave one. Never null.
+  std::unique_ptr<auth::LazySigningKey> signing_key;
+  // Client-credentials apps of the fixture document (OAuth endpoint).
+  std::vector<auth::Application> applications;
+  // The bound --https-port (-1: none), so that documents naming the mock's
+  // own URLs (OpenID discovery) say https for requests that came through
+  // it. Set once before the server runs.
+  int https_port = -1;
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();
 };
 
 // Builds a service over `fixtures` with the options of `config`; the manual
 // clock starts at config.clock_start, else the real time now. Every tenant
-// starts with (and resets to) `faults` (the --faults file).
+// starts with (and resets to) `faults` (the --faults file). Loads
+// config.signing_key when set (throws auth::SigningKeyError).
 std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures,
                                       store::FaultSetup faults = {});
 

@@ -29,6 +29,7 @@ struct Options {
   std::string other_user = "66825e03-7ef5-42da-9069-724602c31f6b";
   std::string app = "22553876-f5ab-4529-bffb-cfe50aa89f87";
   std::string target = "mock";  // "mock" or "graph"
+  std::string auth = "permissive";  // "permissive" or "strict" (main.cpp)
   // PEM file of the CA (or self-signed certificate) that an https://
   // base URL is verified against; empty: the system's trust store.
   std::string ca_cert;

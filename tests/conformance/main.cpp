@@ -3,7 +3,8 @@
 // with --target graph, which skips the TEST_SUITE("mock-only") cases).
 //
 //   presence-conformance --base-url URL [--token T] [--user ID]
-//       [--other-user ID] [--app ID] [--target mock|graph] [doctest options]
+//       [--other-user ID] [--app ID] [--target mock|graph]
+//       [--auth permissive|strict] [--ca-cert PEM] [doctest options]
 //
 // Our options are consumed here; everything else goes to doctest.
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -30,6 +31,9 @@ void usage(std::ostream& out) {
          "  --other-user  a second user (default 66825e03-...)\n"
          "  --app         the calling app id, used as sessionId\n"
          "  --target      mock (default) or graph: graph skips mock-only cases\n"
+         "  --auth        permissive (default): every case but strict-auth;\n"
+         "                strict: only the strict-auth cases, for a mock run\n"
+         "                with --auth strict --strict-session-id --clock manual\n"
          "  --ca-cert     PEM CA certificate an https:// base URL is verified\n"
          "                against (default: the system's trust store)\n";
 }
@@ -51,6 +55,7 @@ int main(int argc, char** argv) {
                         {"--other-user", &opts.other_user},
                         {"--app", &opts.app},
                         {"--target", &opts.target},
+                        {"--auth", &opts.auth},
                         {"--ca-cert", &opts.ca_cert}};
 
   std::vector<std::string> passed;  // argv for doctest
@@ -95,6 +100,26 @@ int main(int argc, char** argv) {
   if (opts.base_url.empty() && !listing) {
     usage(std::cerr);
     return 2;
+  }
+  if (opts.auth != "permissive" && opts.auth != "strict") {
+    std::cerr << "presence-conformance: --auth must be permissive or strict\n";
+    return 2;
+  }
+  // The strict-auth cases need a mock in strict auth mode and every other
+  // case one in permissive mode: one run takes one side.
+  if (opts.auth == "strict") {
+    passed.emplace_back("--test-suite=strict-auth");
+  } else {
+    bool merged = false;
+    for (std::string& arg : passed) {
+      for (const char* prefix : {"--test-suite-exclude=", "-tse="}) {
+        if (arg.rfind(prefix, 0) == 0) {
+          arg += ",strict-auth";
+          merged = true;
+        }
+      }
+    }
+    if (!merged) passed.emplace_back("--test-suite-exclude=strict-auth");
   }
   if (opts.target == "graph") {
     bool merged = false;

@@ -344,7 +344,7 @@ TEST_SUITE("config") {
             {{"--clock", "Manual"}, "--clock"},
             {{"--clock-start", "yesterday"}, "--clock-start"},
             {{"--clock-start", "2026-02-30T00:00:00Z"}, "--clock-start"},
-            {{"--auth", "strict"}, "--auth"},
+            {{"--auth", "strictest"}, "--auth"},
             {{"--threads", "0"}, "--threads"},
             {{"--threads", "4097"}, "--threads"},
             {{"--keep-alive-timeout", "0"}, "--keep-alive-timeout"},

@@ -1,0 +1,389 @@
+// The identity platform endpoints of http/identity.h: enough of Microsoft
+// Entra ID's OAuth 2.0 and OpenID Connect surface for a client-credentials
+// flow (MSAL, @azure/identity) to run against the mock.
+#include <nlohmann/json.hpp>
+
+#include "auth/access_token.h"
+#include "core/iso_time.h"
+#include "graph/graph_error.h"
+#include "graph/jwt.h"
+#include "http/handlers.h"
+#include "http/identity.h"
+
+namespace gpm::http {
+namespace {
+
+using nlohmann::ordered_json;
+
+bool is_meta_tenant(std::string_view t) {
+  return iequals(t, "common") || iequals(t, "organizations") ||
+         iequals(t, "consumers");
+}
+
+enum class Endpoint { None, Token, OpenIdV2, OpenIdV1, Keys, Instance };
+
+Endpoint endpoint_of(const std::vector<std::string>& seg) {
+  if (seg.size() < 2 || !store::is_valid_tenant_id(seg[0])) {
+    return Endpoint::None;
+  }
+  auto is = [&](std::initializer_list<std::string_view> rest) {
+    if (seg.size() != rest.size() + 1) return false;
+    size_t i = 1;
+    for (auto r : rest) {
+      if (!iequals(seg[i++], r)) return false;
+    }
+    return true;
+  };
+  if (is({"oauth2", "v2.0", "token"})) return Endpoint::Token;
+  if (is({"v2.0", ".well-known", "openid-configuration"})) {
+    return Endpoint::OpenIdV2;
+  }
+  if (is({".well-known", "openid-configuration"})) return Endpoint::OpenIdV1;
+  if (is({"discovery", "v2.0", "keys"}) || is({"discovery", "keys"})) {
+    return Endpoint::Keys;
+  }
+  if (is({"discovery", "instance"})) return Endpoint::Instance;
+  return Endpoint::None;
+}
+
+HttpResponse json_reply(int status, const ordered_json& j) {
+  HttpResponse res = json_response(status, graph::dump(j),
+                                   "application/json; charset=utf-8");
+  res.set_header("Cache-Control", "no-store, no-cache");
+  res.set_header("Pragma", "no-cache");
+  return res;
+}
+
+// RFC 6749 §5.2, with the fields Entra ID adds that MSAL reads.
+HttpResponse oauth_error(const RequestContext& ctx, int status,
+                         std::string_view error, std::string description,
+                         long long aadsts = 0) {
+  ordered_json j;
+  j["error"] = error;
+  j["error_description"] = aadsts
+                               ? "AADSTS" + std::to_string(aadsts) + ": " +
+                                     description
+                               : description;
+  if (aadsts) j["error_codes"] = {aadsts};
+  j["timestamp"] = core::format_iso_instant(ctx.now);
+  j["trace_id"] = ctx.request_id;
+  j["correlation_id"] = ctx.client_request_id;
+  HttpResponse res = json_reply(status, j);
+  if (status == 401) res.set_header("WWW-Authenticate", "Basic");
+  return res;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded: '+' is a space; a bad escape: nullopt.
+std::optional<std::string> form_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%') {
+      int hi = i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? hex_digit(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+using Form = std::vector<std::pair<std::string, std::string>>;
+
+std::optional<Form> parse_form(std::string_view body) {
+  Form out;
+  size_t i = 0;
+  while (i < body.size()) {
+    size_t j = body.find('&', i);
+    if (j == std::string_view::npos) j = body.size();
+    std::string_view pair = body.substr(i, j - i);
+    size_t eq = pair.find('=');
+    auto name = form_decode(pair.substr(0, eq));
+    auto value = form_decode(eq == std::string_view::npos
+                                 ? std::string_view()
+                                 : pair.substr(eq + 1));
+    if (!name || !value) return std::nullopt;
+    if (!name->empty()) out.emplace_back(std::move(*name), std::move(*value));
+    i = j + 1;
+  }
+  return out;
+}
+
+const std::string* form_value(const Form& f, std::string_view name) {
+  for (const auto& [k, v] : f) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+// The Graph resource a scope names ("https://graph.microsoft.com/.default"
+// or its app-id form), or false.
+bool is_graph_default_scope(std::string_view scope) {
+  constexpr std::string_view kSuffix = "/.default";
+  if (scope.size() <= kSuffix.size() ||
+      scope.substr(scope.size() - kSuffix.size()) != kSuffix) {
+    return false;
+  }
+  return auth::is_graph_audience(scope.substr(0, scope.size() - kSuffix.size()));
+}
+
+HttpResponse token(Service& s, RequestContext& ctx,
+                   const std::string& tenant_segment) {
+  const HttpRequest& req = ctx.request;
+  if (req.method != "POST") {
+    HttpResponse res = oauth_error(ctx, 405, "invalid_request",
+                                   "The token endpoint takes POST only.");
+    res.set_header("Allow", "POST");
+    return res;
+  }
+  if (is_meta_tenant(tenant_segment)) {
+    return oauth_error(ctx, 400, "invalid_request",
+                       "Use a tenant-specific endpoint for the client "
+                       "credentials flow, not /" + tenant_segment + ".",
+                       90002);
+  }
+  if (req.body_unread || !is_form_media_type(req.header("Content-Type"))) {
+    return oauth_error(ctx, 400, "invalid_request",
+                       "The request body must be "
+                       "application/x-www-form-urlencoded.",
+                       900144);
+  }
+  auto form = parse_form(req.body);
+  if (!form) {
+    return oauth_error(ctx, 400, "invalid_request",
+                       "The request body has a malformed percent escape.",
+                       900144);
+  }
+  const std::string* grant = form_value(*form, "grant_type");
+  if (!grant) {
+    return oauth_error(ctx, 400, "invalid_request",
+                       "The request body must contain the following "
+                       "parameter: 'grant_type'.",
+                       900144);
+  }
+  if (*grant != "client_credentials") {
+    return oauth_error(ctx, 400, "unsupported_grant_type",
+                       "The mock issues tokens for the client_credentials "
+                       "grant only; got '" + *grant + "'.",
+                       70003);
+  }
+  // Client authentication: client_secret_post or client_secret_basic.
+  std::optional<std::string> client_id, secret;
+  if (const std::string* v = form_value(*form, "client_id")) client_id = *v;
+  if (const std::string* v = form_value(*form, "client_secret")) secret = *v;
+  std::string basic = req.header("Authorization");
+  if (basic.size() > 6 && iequals(basic.substr(0, 6), "Basic ")) {
+    auto decoded = graph::base64url_decode(std::string_view(basic).substr(6));
+    size_t colon = decoded ? decoded->find(':') : std::string::npos;
+    auto id = colon != std::string::npos
+                  ? form_decode(std::string_view(*decoded).substr(0, colon))
+                  : std::nullopt;
+    auto pw = colon != std::string::npos
+                  ? form_decode(std::string_view(*decoded).substr(colon + 1))
+                  : std::nullopt;
+    if (!id || !pw) {
+      return oauth_error(ctx, 401, "invalid_client",
+                         "The Authorization header is not valid HTTP Basic "
+                         "client authentication.",
+                         7000215);
+    }
+    client_id = *id;
+    secret = *pw;
+  }
+  if (!client_id || client_id->empty()) {
+    return oauth_error(ctx, 400, "invalid_request",
+                       "The request body must contain the following "
+                       "parameter: 'client_id'.",
+                       900144);
+  }
+  const auth::Application* app =
+      auth::find_application(s.applications, *client_id);
+  if (!app) {
+    return oauth_error(ctx, 400, "unauthorized_client",
+                       "Application with identifier '" + *client_id +
+                           "' was not found in the directory '" +
+                           tenant_segment +
+                           "'. Register it under \"applications\" in the "
+                           "fixture document.",
+                       700016);
+  }
+  if (!secret) {
+    return oauth_error(ctx, 401, "invalid_client",
+                       "The request body must contain the following "
+                       "parameter: 'client_assertion' or 'client_secret'.",
+                       7000218);
+  }
+  if (*secret != app->client_secret) {
+    return oauth_error(ctx, 401, "invalid_client",
+                       "Invalid client secret provided. Ensure the secret "
+                       "being sent in the request is the client secret "
+                       "value, not the client secret ID, for a secret added "
+                       "to app '" + app->client_id + "'.",
+                       7000215);
+  }
+  const std::string* scope = form_value(*form, "scope");
+  int graph_scopes = 0;
+  std::string bad;
+  if (scope) {
+    size_t i = 0;
+    while (i < scope->size()) {
+      size_t k = scope->find(' ', i);
+      if (k == std::string::npos) k = scope->size();
+      std::string_view one = std::string_view(*scope).substr(i, k - i);
+      i = k + 1;
+      if (one.empty() || one == "openid" || one == "profile" ||
+          one == "offline_access") {
+        continue;
+      }
+      if (is_graph_default_scope(one)) {
+        ++graph_scopes;
+      } else if (bad.empty()) {
+        bad = std::string(one);
+      }
+    }
+  }
+  if (graph_scopes == 0 || !bad.empty()) {
+    return oauth_error(ctx, 400, "invalid_scope",
+                       "The provided value for the input parameter 'scope' "
+                       "is not valid. The mock issues tokens for Microsoft "
+                       "Graph only: scope=https://graph.microsoft.com/"
+                       ".default" +
+                           (bad.empty() ? std::string()
+                                        : " (got '" + bad + "')") +
+                           ".",
+                       1002012);
+  }
+  auth::TokenRequest t;
+  t.tenant = identity_tenant({tenant_segment, "oauth2"});
+  t.app_id = app->client_id;
+  if (!app->display_name.empty()) t.app_name = app->display_name;
+  t.roles = app->roles;
+  t.issued_at = ctx.now;
+  std::string access = auth::mint_token(s.signing_key->get(), t);
+  long long seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(t.lifetime).count();
+  ordered_json j;
+  j["token_type"] = "Bearer";
+  j["expires_in"] = seconds;
+  j["ext_expires_in"] = seconds;
+  j["access_token"] = access;
+  return json_reply(200, j);
+}
+
+ordered_json openid_configuration(const Service& s, const RequestContext& ctx,
+                                  const std::string& tenant, bool v2) {
+  std::string base = request_origin(s, ctx.request) + "/" + tenant;
+  ordered_json j;
+  j["token_endpoint"] = base + (v2 ? "/oauth2/v2.0/token" : "/oauth2/token");
+  j["token_endpoint_auth_methods_supported"] = {"client_secret_post",
+                                                "client_secret_basic"};
+  j["jwks_uri"] = base + (v2 ? "/discovery/v2.0/keys" : "/discovery/keys");
+  j["response_modes_supported"] = {"query", "fragment", "form_post"};
+  j["subject_types_supported"] = {"pairwise"};
+  j["id_token_signing_alg_values_supported"] = {"RS256"};
+  j["response_types_supported"] = {"code", "id_token", "code id_token",
+                                   "id_token token"};
+  j["scopes_supported"] = {"openid", "profile", "email", "offline_access"};
+  j["grant_types_supported"] = {"client_credentials"};
+  j["issuer"] = v2 ? base + "/v2.0" : base + "/";
+  j["request_uri_parameter_supported"] = false;
+  j["authorization_endpoint"] =
+      base + (v2 ? "/oauth2/v2.0/authorize" : "/oauth2/authorize");
+  j["end_session_endpoint"] =
+      base + (v2 ? "/oauth2/v2.0/logout" : "/oauth2/logout");
+  j["http_logout_supported"] = true;
+  j["frontchannel_logout_supported"] = true;
+  j["claims_supported"] = {"sub", "iss", "aud", "exp", "iat", "nbf",
+                           "tid", "oid", "appid", "scp", "roles"};
+  j["tenant_region_scope"] = nullptr;
+  j["cloud_instance_name"] = "microsoftonline.com";
+  j["msgraph_host"] = "graph.microsoft.com";
+  return j;
+}
+
+std::string host_of(const HttpRequest& req) {
+  std::string host = req.header("Host");
+  return host.empty() ? std::string("127.0.0.1") : host;
+}
+
+}  // namespace
+
+std::string request_origin(const Service& s, const HttpRequest& req) {
+  std::string host = host_of(req);
+  bool https = s.config.tls;
+  if (!https && s.https_port > 0) {
+    // The port after the last ':' that follows any [IPv6] literal.
+    size_t bracket = host.rfind(']');
+    size_t colon = host.rfind(':');
+    if (colon != std::string::npos &&
+        (bracket == std::string::npos || colon > bracket)) {
+      https = host.substr(colon + 1) == std::to_string(s.https_port);
+    }
+  }
+  return (https ? "https://" : "http://") + host;
+}
+
+bool is_identity_route(const std::vector<std::string>& segments) {
+  return endpoint_of(segments) != Endpoint::None;
+}
+
+std::string identity_tenant(const std::vector<std::string>& segments) {
+  if (segments.empty() || is_meta_tenant(segments[0])) {
+    return store::TenantRegistry::kDefault;
+  }
+  return store::to_lower_ascii(segments[0]);
+}
+
+HttpResponse handle_identity(Service& s, RequestContext& ctx,
+                             const std::vector<std::string>& seg,
+                             std::string_view /*query*/) {
+  Endpoint e = endpoint_of(seg);
+  if (e == Endpoint::Token) return token(s, ctx, seg[0]);
+  if (ctx.request.method != "GET" && ctx.request.method != "HEAD") {
+    HttpResponse res = oauth_error(ctx, 405, "invalid_request",
+                                   "This endpoint takes GET only.");
+    res.set_header("Allow", "GET");
+    return res;
+  }
+  switch (e) {
+    case Endpoint::OpenIdV2:
+      return json_reply(200, openid_configuration(s, ctx, seg[0], true));
+    case Endpoint::OpenIdV1:
+      return json_reply(200, openid_configuration(s, ctx, seg[0], false));
+    case Endpoint::Keys: {
+      ordered_json j;
+      j["keys"] = ordered_json::array({s.signing_key->get().public_jwk()});
+      return json_reply(200, j);
+    }
+    case Endpoint::Instance: {
+      // What Entra answers for an authority it knows: the host is its own
+      // only alias. MSAL asks this unless instance discovery is off.
+      std::string origin = request_origin(s, ctx.request);
+      ordered_json j;
+      j["tenant_discovery_endpoint"] =
+          origin + "/{tenant}/v2.0/.well-known/openid-configuration";
+      j["api-version"] = "1.1";
+      std::string host = host_of(ctx.request);
+      j["metadata"] = {{{"preferred_network", host},
+                        {"preferred_cache", host},
+                        {"aliases", {host}}}};
+      return json_reply(200, j);
+    }
+    default:
+      break;
+  }
+  return oauth_error(ctx, 404, "invalid_request", "Unknown endpoint.");
+}
+
+}  // namespace gpm::http
