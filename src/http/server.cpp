@@ -370,11 +370,6 @@ class IdleSet {
     }
   }
 
-  size_t size() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return parked_.size();
-  }
-
  private:
   void wake() {
     uint64_t one = 1;
@@ -434,7 +429,7 @@ class IdleSet {
   int epfd_ = -1;
   int evfd_ = -1;
   std::thread thread_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::list<Connection*> parked_;  // GUARDED_BY(mu_), in deadline order
   bool stopping_ = false;          // GUARDED_BY(mu_)
 };
