@@ -69,6 +69,10 @@ struct Config {
   // Fault rules and latency (README "Fault injection") every tenant starts
   // with and resets to; empty: none.
   std::string faults;
+  // When set, every /_mock/ request but GET /_mock/health must carry it in
+  // the X-Mock-Control-Token header (else 401); empty: the control plane is
+  // open.
+  std::string control_token;
 };
 
 // Bounds of the throttling settings, on the command line and through
@@ -92,5 +96,10 @@ std::variant<Config, ExitRequest> parse_args(
     const std::vector<std::string>& args, EnvLookup env = process_env);
 
 std::string usage_text();
+
+// True when `host` can only be reached from this machine: 127.0.0.0/8,
+// ::1 (also as ::ffff:127.x.x.x) or "localhost". Anything else (0.0.0.0,
+// another address, another name) gets a warning at start.
+bool is_loopback_host(const std::string& host);
 
 }  // namespace gpm

@@ -26,6 +26,10 @@ using core::iequals;
 // True for `application/json` with any parameters, in any case (D18).
 bool is_json_media_type(std::string_view content_type);
 
+// a == b in a time that depends on the lengths only, not on where the
+// first difference is (secrets such as --control-token).
+bool constant_time_equals(std::string_view a, std::string_view b);
+
 struct HttpRequest {
   std::string method;  // as sent, e.g. "POST"
   std::string target;  // raw request target: path and query, not decoded
