@@ -1334,3 +1334,30 @@ TEST_SUITE("router: control token") {
     CHECK_FALSE(constant_time_equals(std::string("a\0b", 3), "a"));
   }
 }
+
+TEST_SUITE("router: journal write order") {
+  TEST_CASE("Journal writeSequence numbers every write in the order it took effect; reads have none") {
+    Mock m;
+    const std::string p = presence("v1.0", kAdele);
+    CHECK(m.post(p + "/setPresence",
+                 R"({"sessionId":")" + kApp +
+                     R"(","availability":"Busy","activity":"InACall"})")
+              .status == 200);
+    CHECK(m.get(p).status == 200);
+    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})").status == 200);
+    // A clear of a session that is gone is a write that found nothing (404).
+    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})").status == 404);
+    CHECK(m.post(p + "/setPresence", "{}").status == 400);  // refused before the store
+    json entries = body_of(m.get("/_mock/journal"))["entries"];
+    REQUIRE(entries.size() == 5);
+    REQUIRE(entries[0]["writeSequence"].is_number_unsigned());
+    CHECK(entries[1]["writeSequence"].is_null());
+    REQUIRE(entries[2]["writeSequence"].is_number_unsigned());
+    REQUIRE(entries[3]["writeSequence"].is_number_unsigned());
+    CHECK(entries[4]["writeSequence"].is_null());
+    CHECK(entries[0]["writeSequence"].get<uint64_t>() <
+          entries[2]["writeSequence"].get<uint64_t>());
+    CHECK(entries[2]["writeSequence"].get<uint64_t>() <
+          entries[3]["writeSequence"].get<uint64_t>());
+  }
+}
