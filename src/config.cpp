@@ -1,10 +1,14 @@
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <functional>
 #include <stdexcept>
 
+#include "core/ascii.h"
 #include "core/iso_time.h"
 
 namespace gpm {
@@ -209,6 +213,11 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) { c.tls_key = v; }},
       {"tls-cert-out", "GPM_TLS_CERT_OUT", true,
        [](Config& c, const std::string& v) { c.tls_cert_out = v; }},
+      {"control-token", "GPM_CONTROL_TOKEN", true,
+       [](Config& c, const std::string& v) {
+         if (v.empty()) throw BadOption("--control-token must not be empty");
+         c.control_token = v;
+       }},
   };
 }
 
@@ -291,6 +300,9 @@ Options (each also read from the environment variable shown; flags win):
   --tls-cert-out PATH       write the certificate in use to PATH (PEM,
                             atomically) for clients to trust
                             (GPM_TLS_CERT_OUT)
+  --control-token TOKEN     /_mock/ requests (but GET /_mock/health) need the
+                            header X-Mock-Control-Token: TOKEN, else 401
+                            (GPM_CONTROL_TOKEN) [none: open]
   --help                    print this text and exit
   --version                 print the version and exit
 )";
@@ -365,6 +377,24 @@ std::variant<Config, ExitRequest> parse_args(
                               "\nTry 'graph-presence-mock --help'.\n"};
   }
   return c;
+}
+
+bool is_loopback_host(const std::string& host) {
+  std::string h = host;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') {
+    h = h.substr(1, h.size() - 2);
+  }
+  if (core::to_lower_ascii(h) == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, h.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
 }
 
 }  // namespace gpm

@@ -91,6 +91,10 @@ struct Config {
   // Where the certificate in use is written (PEM, atomically) for clients
   // to trust.
   std::string tls_cert_out;
+  // When set, every /_mock/ request but GET /_mock/health must carry it in
+  // the X-Mock-Control-Token header (else 401); empty: the control plane is
+  // open.
+  std::string control_token;
 };
 
 // Bounds of the throttling settings, on the command line and through
@@ -114,5 +118,10 @@ std::variant<Config, ExitRequest> parse_args(
     const std::vector<std::string>& args, EnvLookup env = process_env);
 
 std::string usage_text();
+
+// True when `host` can only be reached from this machine: 127.0.0.0/8,
+// ::1 (also as ::ffff:127.x.x.x) or "localhost". Anything else (0.0.0.0,
+// another address, another name) gets a warning at start.
+bool is_loopback_host(const std::string& host);
 
 }  // namespace gpm

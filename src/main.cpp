@@ -133,6 +133,15 @@ int serve(gpm::Config config) {
               << "\n";
     return 2;
   }
+  if (!is_loopback_host(c.host)) {
+    std::cerr << "graph-presence-mock: warning: " << c.host
+              << " is not a loopback address: anyone who can reach this "
+                 "port can read and change the mock's state"
+              << (c.control_token.empty()
+                      ? "; consider --control-token for /_mock/"
+                      : "")
+              << "\n";
+  }
   std::cout << "listening on " << url << std::endl;
   if (https_port >= 0) {
     std::cout << "listening on https://" << shown_host << ":" << https_port

@@ -87,6 +87,8 @@ ordered_json entry_json(const store::JournalEntry& e) {
   j["body"] = e.body;
   j["bodyTruncated"] = e.body_truncated;
   j["fault"] = opt(e.fault);
+  j["writeSequence"] = e.write_sequence ? ordered_json(*e.write_sequence)
+                                        : ordered_json(nullptr);
   return j;
 }
 

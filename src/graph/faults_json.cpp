@@ -396,6 +396,10 @@ store::FaultSetup parse_faults_document(std::string_view text,
   } catch (const json::parse_error& e) {
     throw FaultsError(std::string(source) + ": $: invalid JSON at byte " +
                       std::to_string(e.byte));
+  } catch (const json::exception&) {
+    // 1e999: out_of_range, not a parse_error.
+    throw FaultsError(std::string(source) +
+                      ": $: invalid JSON: a number is out of range");
   }
   Parser p(source);
   p.expect_object(doc, "$");

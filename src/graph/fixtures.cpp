@@ -247,6 +247,11 @@ store::Snapshot parse_fixtures(std::string_view text, std::string_view source,
   } catch (const json::parse_error& e) {
     throw FixtureError(std::string(source) + ": $: invalid JSON at byte " +
                        std::to_string(e.byte));
+  } catch (const json::exception&) {
+    // A number too large for a double (1e999) is out_of_range, not a
+    // parse_error (found by fuzzing).
+    throw FixtureError(std::string(source) +
+                       ": $: invalid JSON: a number is out of range");
   }
   return Parser(source, now, zones).parse(doc);
 }

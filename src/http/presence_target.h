@@ -28,6 +28,8 @@ void with_target(Service& s, RequestContext& ctx, const PresenceRoute& r,
   bool found = ctx.tenant->store.with_user(id, s.config.auto_create_users,
                                            [&](store::User& u) {
                                              ctx.user = u.id;
+                                             ctx.write_sequence =
+                                                 ++s.write_sequence;
                                              fn(u);
                                            });
   if (!found) throw graph::errors::user_not_found(id);

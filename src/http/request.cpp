@@ -1,5 +1,7 @@
 #include "http/request.h"
 
+#include <algorithm>
+
 namespace gpm::http {
 bool CaseInsensitiveLess::operator()(std::string_view a,
                                      std::string_view b) const {
@@ -9,6 +11,19 @@ bool CaseInsensitiveLess::operator()(std::string_view a,
     if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
   }
   return a.size() < b.size();
+}
+
+bool constant_time_equals(std::string_view a, std::string_view b) {
+  size_t n = std::max(a.size(), b.size());
+  unsigned diff = a.size() == b.size() ? 0u : 1u;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= static_cast<unsigned>(x ^ y);
+  }
+  // Keep the compiler from ending the loop early on a difference.
+  volatile unsigned sink = diff;
+  return sink == 0;
 }
 
 namespace {

@@ -34,6 +34,10 @@ bool is_strict_json_media_type(std::string_view content_type);
 // True for `application/x-www-form-urlencoded` with any parameters.
 bool is_form_media_type(std::string_view content_type);
 
+// a == b in a time that depends on the lengths only, not on where the
+// first difference is (secrets such as --control-token).
+bool constant_time_equals(std::string_view a, std::string_view b);
+
 struct HttpRequest {
   std::string method;  // as sent, e.g. "POST"
   std::string target;  // raw request target: path and query, not decoded

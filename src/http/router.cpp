@@ -620,6 +620,7 @@ void Router::journal(const RequestContext& ctx,
     e.request_id = ctx.request_id;
     e.client_request_id = ctx.client_request_id;
     e.fault = ctx.fault;
+    e.write_sequence = ctx.write_sequence;
     const std::string& b = ctx.request.body;
     e.body_truncated = b.size() > store::kJournalBodyCap;
     e.body = b.substr(0, store::kJournalBodyCap);
@@ -651,11 +652,36 @@ HttpResponse Router::reject(const HttpRequest& request,
   }
 }
 
+namespace {
+
+// --control-token: the control plane can read and rewrite every tenant, so
+// when the mock is shared it needs the secret; GET /_mock/health stays open
+// for readiness probes (scripts/wait-ready).
+void check_control_token(const Service& s, const RequestContext& ctx,
+                         const std::vector<std::string>& seg) {
+  const std::string& token = s.config.control_token;
+  if (token.empty()) return;
+  if (seg.size() == 2 && seg[1] == "health" && ctx.request.method == "GET") {
+    return;
+  }
+  if (!ctx.request.has_header(kControlTokenHeader) ||
+      !constant_time_equals(ctx.request.header(kControlTokenHeader), token)) {
+    throw GraphError(401, "Unauthorized",
+                     std::string("The /_mock control plane needs the "
+                                 "header ") +
+                         std::string(kControlTokenHeader) +
+                         " with the mock's --control-token.");
+  }
+}
+
+}  // namespace
+
 HttpResponse Router::dispatch(RequestContext& ctx,
                               const std::vector<std::string>& seg,
                               std::string_view query) const {
   if (seg.empty()) throw errors::unknown_path();
   if (seg[0] == "_mock") {
+    check_control_token(service_, ctx, seg);
     if (ctx.request.method == "POST" || ctx.request.method == "PUT") {
       check_body_headers(ctx.request);
     }

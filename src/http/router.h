@@ -45,11 +45,16 @@ struct RequestContext {
   std::string version;
   std::optional<std::string> user;
   std::optional<std::string> app;
+  // Service::write_sequence when the request's change took effect (journal).
+  std::optional<uint64_t> write_sequence;
 };
 
 inline constexpr std::string_view kODataJson =
     "application/json;odata.metadata=minimal;odata.streaming=true;"
     "IEEE754Compatible=false;charset=utf-8";
+
+// The header that carries --control-token on /_mock/ requests.
+inline constexpr std::string_view kControlTokenHeader = "X-Mock-Control-Token";
 
 class Router {
  public:

@@ -4,7 +4,9 @@
 // handlers get it by reference. Thread-safe as its members are.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "auth/applications.h"
@@ -37,6 +39,9 @@ struct Service {
   int https_port = -1;
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();
+  // Counts presence writes as they take effect (under the store lock), so
+  // the journal can say in which order concurrent writes happened.
+  std::atomic<uint64_t> write_sequence{0};
 };
 
 // Builds a service over `fixtures` with the options of `config`; the manual

@@ -58,6 +58,10 @@ void restore_state_file(Service& s, const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw graph::FixtureError(path + ": $: invalid JSON at byte " +
                               std::to_string(e.byte));
+  } catch (const nlohmann::json::exception&) {
+    // 1e999: out_of_range, not a parse_error.
+    throw graph::FixtureError(path +
+                              ": $: invalid JSON: a number is out of range");
   }
   if (!doc.is_object() || !doc.contains("tenants") ||
       !doc["tenants"].is_object()) {

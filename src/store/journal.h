@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,11 @@ struct JournalEntry {
   bool body_truncated = false;
   // What fault injection did, e.g. "f1: status 429" (issue 5).
   std::optional<std::string> fault;
+  // For requests that changed (or tried to change) a user: the mock-wide
+  // order in which their changes took effect, taken under the store lock.
+  // Entries are kept in the order requests finished, which for concurrent
+  // writes can differ; replaying writes in this order gives the state.
+  std::optional<uint64_t> write_sequence;
 };
 
 // Every present field must match. `path` is a glob ('*' = any run),

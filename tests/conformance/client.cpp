@@ -559,6 +559,10 @@ bool RawConnection::send_all(std::string_view bytes) {
   return true;
 }
 
+void RawConnection::finish_sending() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_WR);
+}
+
 bool RawConnection::readable(std::chrono::milliseconds wait) {
   if (fd_ < 0) return false;
   if (!buffered_.empty()) return true;

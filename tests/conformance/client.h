@@ -188,6 +188,8 @@ class RawConnection {
   const std::string& error() const { return error_; }
   // Writes all bytes; false when the peer has gone (never raises SIGPIPE).
   bool send_all(std::string_view bytes);
+  // Half-closes the connection: the server reads end of input.
+  void finish_sending();
   // True when the server has sent something (or closed) within `wait`.
   bool readable(std::chrono::milliseconds wait);
   // Reads one HTTP/1.1 response (Content-Length, chunked or close-delimited

@@ -482,3 +482,37 @@ TEST_SUITE("config") {
     CHECK_FALSE(gpm::process_env("GPM_NO_SUCH_VARIABLE_FOR_TESTS").has_value());
   }
 }
+
+TEST_SUITE("config: security defaults") {
+  TEST_CASE("Security --control-token and GPM_CONTROL_TOKEN set the token; none by default; empty is refused") {
+    {
+      EnvScope env(Env{});
+      CHECK(config_of({}).control_token.empty());
+      CHECK(config_of({"--control-token", "s3cret"}).control_token == "s3cret");
+      CHECK(config_of({"--control-token=a=b"}).control_token == "a=b");
+      ExitRequest e = exit_of({"--control-token", ""});
+      CHECK(e.code == 2);
+      CHECK(contains(e.text, "--control-token"));
+    }
+    {
+      EnvScope env(Env{{"GPM_CONTROL_TOKEN", "from-env"}});
+      CHECK(config_of({}).control_token == "from-env");
+      CHECK(config_of({"--control-token", "flag"}).control_token == "flag");
+    }
+    CHECK(contains(gpm::usage_text(), "--control-token TOKEN"));
+    CHECK(contains(gpm::usage_text(), "GPM_CONTROL_TOKEN"));
+  }
+
+  TEST_CASE("Security only loopback hosts count as loopback (the rest get a warning at start)") {
+    for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost",
+                             "LocalHost", "::ffff:127.0.0.1", "0:0:0:0:0:0:0:1"}) {
+      CAPTURE(host);
+      CHECK(gpm::is_loopback_host(host));
+    }
+    for (const char* host : {"0.0.0.0", "::", "[::]", "10.0.0.1", "192.168.1.2", "128.0.0.1",
+                             "::ffff:10.0.0.1", "example.com", "", "127.0.0.1.nip.io"}) {
+      CAPTURE(host);
+      CHECK_FALSE(gpm::is_loopback_host(host));
+    }
+  }
+}

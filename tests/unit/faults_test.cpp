@@ -745,3 +745,12 @@ TEST_SUITE("faults_json") {
     CHECK(other->faults.latency().size() == 1);
   }
 }
+
+TEST_SUITE("faults: fuzz regressions") {
+  // The twin of the fixture loader's out_of_range crash (1e999 is
+  // nlohmann's out_of_range, not a parse_error): --faults must exit 2.
+  TEST_CASE("Issue 5 a number out of range (1e999) in a --faults file is a FaultsError naming the file") {
+    CHECK(file_error(R"({"rules":[{"action":{"status":1e999}}]})") ==
+          "faults.json: $: invalid JSON: a number is out of range");
+  }
+}

@@ -462,3 +462,19 @@ TEST_SUITE("fixtures") {
     CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
   }
 }
+
+TEST_SUITE("fixtures: fuzz regressions") {
+  // Found by scripts/fuzz fixtures (crash-59d30956...): a number too large
+  // for a double is nlohmann's out_of_range, not a parse_error, and escaped
+  // as an uncaught exception: --fixtures aborted the mock (exit 134)
+  // instead of exit 2.
+  TEST_CASE("README a number out of range (1e999) in a fixture file is a FixtureError naming the file") {
+    for (std::string_view text :
+         {R"({"users":[{"id":2e8053}]})", R"({"users":[],"x":1e999})",
+          R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3","n":-1e400}]})"}) {
+      CAPTURE(text);
+      std::string e = error_of(text);
+      CHECK(e == "test.json: $: invalid JSON: a number is out of range");
+    }
+  }
+}

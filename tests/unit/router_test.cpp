@@ -1280,3 +1280,84 @@ TEST_SUITE("router") {
     CHECK_THROWS_AS(query_params("a=%zz"), gpm::graph::GraphError);
   }
 }
+
+TEST_SUITE("router: control token") {
+  Config token_config() {
+    Config c = manual_config();
+    c.control_token = "s3cret-token";
+    return c;
+  }
+
+  TEST_CASE("Security --control-token: /_mock/ without the header, or with a wrong one, is 401 and does nothing") {
+    Mock m(token_config());
+    for (const std::string& value : {std::string(), std::string("wrong"),
+                                     std::string("s3cret-token "), std::string("s3cret-toke"),
+                                     std::string("S3CRET-TOKEN")}) {
+      CAPTURE(value);
+      Req req("POST", "/_mock/clock");
+      req.body(R"({"advance":"PT1H"})");
+      if (!value.empty()) req.header("X-Mock-Control-Token", value);
+      HttpResponse res = m(req);
+      std::string message = check_error(res, 401, "Unauthorized");
+      CHECK(contains(message, "X-Mock-Control-Token"));
+      CHECK_FALSE(contains(message, "s3cret"));
+      CHECK(m.clock().now() == t0);  // nothing moved
+    }
+    CHECK(m.get("/_mock/state").status == 401);
+    CHECK(m.get("/tenants/other/_mock/users").status == 401);
+    CHECK(m.post("/_mock/reset").status == 401);
+  }
+
+  TEST_CASE("Security --control-token: the right header opens /_mock/; GET /_mock/health and Graph routes need none") {
+    Mock m(token_config());
+    Req req("POST", "/_mock/clock");
+    req.body(R"({"advance":"PT1H"})").header("x-mock-control-token", "s3cret-token");
+    CHECK(m(req).status == 200);
+    CHECK(m.clock().now() == t0 + std::chrono::hours(1));
+    CHECK(m.get("/_mock/health").status == 200);
+    CHECK(m.get(presence("v1.0", kAdele)).status == 200);
+  }
+
+  TEST_CASE("Security without --control-token the control plane is open") {
+    Mock m;
+    CHECK(m.get("/_mock/state").status == 200);
+  }
+
+  TEST_CASE("Security constant_time_equals compares whole strings") {
+    using gpm::http::constant_time_equals;
+    CHECK(constant_time_equals("", ""));
+    CHECK(constant_time_equals("abc", "abc"));
+    CHECK_FALSE(constant_time_equals("abc", "abd"));
+    CHECK_FALSE(constant_time_equals("abc", "ab"));
+    CHECK_FALSE(constant_time_equals("ab", "abc"));
+    CHECK_FALSE(constant_time_equals("", "a"));
+    CHECK_FALSE(constant_time_equals(std::string("a\0b", 3), "a"));
+  }
+}
+
+TEST_SUITE("router: journal write order") {
+  TEST_CASE("Journal writeSequence numbers every write in the order it took effect; reads have none") {
+    Mock m;
+    const std::string p = presence("v1.0", kAdele);
+    CHECK(m.post(p + "/setPresence",
+                 R"({"sessionId":")" + kApp +
+                     R"(","availability":"Busy","activity":"InACall"})")
+              .status == 200);
+    CHECK(m.get(p).status == 200);
+    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})").status == 200);
+    // A clear of a session that is gone is a write that found nothing (404).
+    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})").status == 404);
+    CHECK(m.post(p + "/setPresence", "{}").status == 400);  // refused before the store
+    json entries = body_of(m.get("/_mock/journal"))["entries"];
+    REQUIRE(entries.size() == 5);
+    REQUIRE(entries[0]["writeSequence"].is_number_unsigned());
+    CHECK(entries[1]["writeSequence"].is_null());
+    REQUIRE(entries[2]["writeSequence"].is_number_unsigned());
+    REQUIRE(entries[3]["writeSequence"].is_number_unsigned());
+    CHECK(entries[4]["writeSequence"].is_null());
+    CHECK(entries[0]["writeSequence"].get<uint64_t>() <
+          entries[2]["writeSequence"].get<uint64_t>());
+    CHECK(entries[2]["writeSequence"].get<uint64_t>() <
+          entries[3]["writeSequence"].get<uint64_t>());
+  }
+}
