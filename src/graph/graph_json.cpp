@@ -347,8 +347,12 @@ std::string presence_collection_context(std::string_view version) {
 }
 
 std::string format_sequence_number(uint64_t sequence) {
-  std::string digits = std::to_string(sequence % 10000000000ULL);
-  return "A" + std::string(10 - digits.size(), '0') + digits;
+  char buf[12] = "A0000000000";
+  uint64_t n = sequence % 10000000000ULL;
+  for (int i = 10; i >= 1 && n > 0; --i, n /= 10) {
+    buf[i] = static_cast<char>('0' + n % 10);
+  }
+  return std::string(buf, 11);
 }
 
 std::optional<uint64_t> parse_sequence_number(std::string_view s) {
@@ -408,6 +412,77 @@ nlohmann::ordered_json work_location_json(const core::WorkLocation& w) {
   j["source"] = core::to_string(w.source);
   j["workLocationType"] = core::to_string(w.type);
   return j;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+      // Escapes and UTF-8 (checked and repaired): the library's own writer.
+      out += dump(nlohmann::ordered_json(std::string(text)));
+      return;
+    }
+  }
+  out += '"';
+  out.append(text);
+  out += '"';
+}
+
+void append_presence_members(std::string& out, std::string_view user_id,
+                             const core::PresenceView& view, bool is_self) {
+  out += "\"id\":";
+  append_json_string(out, user_id);
+  out += ",\"availability\":\"";
+  out += core::to_string(view.state.availability);
+  out += "\",\"activity\":\"";
+  out += core::to_string(view.state.activity);
+  out += "\",\"statusMessage\":";
+  if (view.status_message) {
+    const core::StatusMessage& m = *view.status_message;
+    out += "{\"message\":{\"content\":";
+    append_json_string(out, m.content);
+    out += ",\"contentType\":";
+    append_json_string(out, m.content_type);
+    out += '}';
+    if (is_self) {
+      out += ",\"expiryDateTime\":";
+      if (m.expiry) {
+        out += "{\"dateTime\":";
+        append_json_string(out, m.expiry->date_time);
+        out += ",\"timeZone\":";
+        append_json_string(out, m.expiry->time_zone);
+        out += '}';
+      } else {
+        out += "null";
+      }
+      out += ",\"publishedDateTime\":";
+      append_json_string(out, core::format_iso_instant(m.published_at, 7));
+    }
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += ",\"outOfOfficeSettings\":{\"message\":";
+  if (view.out_of_office.message) {
+    append_json_string(out, *view.out_of_office.message);
+  } else {
+    out += "null";
+  }
+  out += view.out_of_office.is_out_of_office ? ",\"isOutOfOffice\":true}"
+                                             : ",\"isOutOfOffice\":false}";
+  out += ",\"sequenceNumber\":\"";
+  out += format_sequence_number(view.sequence);
+  out += "\",\"workLocation\":{\"placeId\":";
+  if (view.work_location.place_id) {
+    append_json_string(out, *view.work_location.place_id);
+  } else {
+    out += "null";
+  }
+  out += ",\"source\":\"";
+  out += core::to_string(view.work_location.source);
+  out += "\",\"workLocationType\":\"";
+  out += core::to_string(view.work_location.type);
+  out += "\"}";
 }
 
 std::string dump(const nlohmann::ordered_json& j) {
