@@ -305,7 +305,59 @@ void parse_clear_location(std::string_view body) {
   parse_object_body(body, true);
 }
 
+namespace {
+
+// The common body, {"ids":["<GUID>",...]} with 1 to 650 ids and nothing
+// else, read without a document tree (issue 8: 650 ids in under 2 ms).
+// nullopt for anything else: the general parser then decides, errors
+// included, so both agree on every body.
+std::optional<std::vector<std::string>> plain_presence_ids(
+    std::string_view body) {
+  size_t p = 0;
+  auto ws = [&] {
+    while (p < body.size() && (body[p] == ' ' || body[p] == '\n' ||
+                               body[p] == '\r' || body[p] == '\t')) {
+      ++p;
+    }
+  };
+  auto eat = [&](std::string_view token) {
+    ws();
+    if (body.substr(p, token.size()) != token) return false;
+    p += token.size();
+    return true;
+  };
+  if (!eat("{") || !eat("\"ids\"") || !eat(":") || !eat("[")) {
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  std::unordered_set<std::string_view> seen;
+  out.reserve(64);
+  seen.reserve(1024);
+  size_t count = 0;
+  do {
+    ws();
+    if (p + 38 > body.size() || body[p] != '"' || body[p + 37] != '"') {
+      return std::nullopt;
+    }
+    std::string_view id = body.substr(p + 1, 36);
+    if (!store::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
+    p += 38;
+    std::string key = store::to_lower_ascii(id);
+    if (seen.count(key)) continue;
+    out.push_back(std::move(key));
+    // Heap-held (36 > SSO) strings keep their bytes when `out` grows.
+    seen.insert(out.back());
+  } while (eat(","));
+  if (!eat("]") || !eat("}")) return std::nullopt;
+  ws();
+  if (p != body.size()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
+  if (auto ids = plain_presence_ids(body)) return std::move(*ids);
   json j = parse_object_body(body, false);
   const json* ids = member(j, "ids");
   if (ids == nullptr || !ids->is_array() || ids->empty()) {

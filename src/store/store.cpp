@@ -380,6 +380,27 @@ void Store::with_users(const std::vector<std::string>& ids,
 
 bool Store::observe_locked(std::string_view id_or_upn, bool create_if_missing,
                            core::TimePoint now, const ViewFn& fn) {
+  // The common reads first, each found in one lookup: a user this store
+  // holds, or a base user by id whose read changes nothing (issue 8). The
+  // order is resolve_locked's: overlay id, then base id.
+  std::string key = to_lower_ascii(id_or_upn);
+  if (!overlay_.empty()) {
+    if (auto it = overlay_.find(key); it != overlay_.end()) {
+      core::PresenceView v = it->second.presence.view(now);
+      fn(it->second, v);
+      return true;
+    }
+  }
+  if (!hide_all_base_ && (hidden_.empty() || !hidden_.count(key))) {
+    if (uint32_t i = base_->find(key); i != Base::npos) {
+      User scratch;
+      const User& shared = base_->get(i, scratch);
+      if (auto v = shared.presence.peek_if_stable(now)) {
+        fn(shared, *v);
+        return true;
+      }
+    }
+  }
   auto id = resolve_locked(id_or_upn);
   if (id && !overlay_.count(*id)) {
     User scratch;

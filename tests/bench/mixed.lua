@@ -4,14 +4,15 @@
 --   step 1: GET presence for user c % USERS
 --   step 2: clearPresence for user (c - LAG) % USERS, whose session was set
 --           LAG cycles earlier: with LAG above the connection count the set
---           has been answered by then, so the clear finds its session.
+--           has been answered by then, so the clear finds its session
+--           (in the first LAG cycles, with nothing to clear yet, a GET).
 -- USERS comes from GPM_BENCH_USERS (default 100000). `done` prints the
 -- count of answers by status.
 local users = tonumber(os.getenv("GPM_BENCH_USERS") or "100000")
 local lag = 256
 local app = "0b5e2c1a-7d34-4f8e-9a61-3c2d1e0f4b5a"
 local n = 0
-local statuses = {}
+statuses = {}  -- a global: done() reads it through thread:get
 
 local function uid(i)
   return string.format("%08x-0000-4000-8000-%012x", i, i)
@@ -32,6 +33,10 @@ request = function()
     return wrk.format("POST", "/v1.0/users/" .. uid(c % users) ..
                       "/presence/setPresence", json_headers, set_body)
   elseif step == 1 then
+    return wrk.format("GET", "/v1.0/users/" .. uid(c % users) .. "/presence",
+                      get_headers)
+  end
+  if c < lag then
     return wrk.format("GET", "/v1.0/users/" .. uid(c % users) .. "/presence",
                       get_headers)
   end

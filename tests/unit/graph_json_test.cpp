@@ -862,4 +862,33 @@ TEST_SUITE("graph_json") {
       }
     }
   }
+
+  TEST_CASE("D7 the plain ids body and the same ids in any other layout parse "
+            "alike: de-duplicated, in first-seen order, lower-cased") {
+    const std::string plain =
+        R"({"ids":["66825E03-7EF5-42DA-9069-724602C31F6B","fa8bf3dc-eca7-46b7-bad1-db199b62afc3",)"
+        R"("66825e03-7ef5-42da-9069-724602c31f6b","FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"]})";
+    const std::string spaced =
+        "\n { \"ids\" : [ \"66825E03-7EF5-42DA-9069-724602C31F6B\" ,\n"
+        "\"fa8bf3dc-eca7-46b7-bad1-db199b62afc3\",\"66825e03-7ef5-42da-9069-724602c31f6b\","
+        "\"FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3\" ] } \n";
+    const std::string other_keys =
+        R"({"x":1,"ids":["66825E03-7EF5-42DA-9069-724602C31F6B","fa8bf3dc-eca7-46b7-bad1-db199b62afc3",)"
+        R"("66825e03-7ef5-42da-9069-724602c31f6b","FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"]})";
+    for (const std::string& body : {plain, spaced, other_keys}) {
+      CAPTURE(body);
+      CHECK(gpm::graph::parse_get_presences_by_user_id(body) ==
+            std::vector<std::string>{kOther, kUser});
+    }
+    // Plain bodies the general parser must judge are still judged by it.
+    for (std::string_view bad :
+         {R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6b",7]})",
+          R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6b"]} x)",
+          R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6g"]})",
+          R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6b",]})"}) {
+      CAPTURE(bad);
+      CHECK_THROWS_AS(gpm::graph::parse_get_presences_by_user_id(bad),
+                      GraphError);
+    }
+  }
 }
