@@ -385,12 +385,21 @@ std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
 
 std::string presence_context(std::string_view version, PresencePathForm form,
                              std::string_view user_id) {
-  std::string base = "https://graph.microsoft.com/" + std::string(version) +
-                     "/$metadata#";
+  // One allocation: every GET presence writes one.
+  constexpr std::string_view kRoot = "https://graph.microsoft.com/";
+  constexpr std::string_view kMeta = "/$metadata#";
+  constexpr std::string_view kCommunications =
+      "communications/presences/$entity";
+  constexpr std::string_view kUsers = "users('";
+  constexpr std::string_view kTail = "')/presence/$entity";
+  std::string out;
+  out.reserve(kRoot.size() + version.size() + kMeta.size() + kUsers.size() +
+              user_id.size() + kTail.size() + kCommunications.size());
+  out.append(kRoot).append(version).append(kMeta);
   if (form == PresencePathForm::Communications) {
-    return base + "communications/presences/$entity";
+    return out.append(kCommunications);
   }
-  return base + "users('" + std::string(user_id) + "')/presence/$entity";
+  return out.append(kUsers).append(user_id).append(kTail);
 }
 
 std::string presence_collection_context(std::string_view version) {
