@@ -296,10 +296,14 @@ class FastReader {
     return p_ == t_.size();
   }
   void ws() {
-    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' ||
-                              t_[p_] == '\r' || t_[p_] == '\t')) {
-      ++p_;
+    size_t p = p_;  // a local: the compiler need not store it per byte
+    const char* d = t_.data();
+    size_t n = t_.size();
+    while (p < n && (d[p] == ' ' || d[p] == '\n' || d[p] == '\r' ||
+                     d[p] == '\t')) {
+      ++p;
     }
+    p_ = p;
   }
   bool peek(char c) {
     ws();
@@ -313,13 +317,14 @@ class FastReader {
   // A string of printable ASCII without escapes.
   bool string(std::string_view& out) {
     if (!eat('"')) return false;
-    size_t start = p_;
+    size_t start = p_, p = p_;
     const char* d = t_.data();
     size_t n = t_.size();
-    while (p_ < n && kPlain[static_cast<unsigned char>(d[p_])]) ++p_;
-    if (p_ >= n || d[p_] != '"') return false;  // an escape, or worse
-    out = t_.substr(start, p_ - start);
-    ++p_;
+    while (p < n && kPlain[static_cast<unsigned char>(d[p])]) ++p;
+    p_ = p;
+    if (p >= n || d[p] != '"') return false;  // an escape, or worse
+    out = t_.substr(start, p - start);
+    p_ = p + 1;
     return true;
   }
   bool key(std::string_view& out) { return string(out) && eat(':'); }
