@@ -63,7 +63,10 @@ Base::Base(Snapshot s) {
     u.id = to_lower_ascii(u.id);
     uint32_t i = find(u.id);
     if (i != npos && records_[i].whole != npos) {
-      whole_[records_[i].whole] = std::move(u);  // the last one wins
+      // The last one wins, its UPN too.
+      records_[i].upn_hash = static_cast<uint32_t>(hash_text(u.user_principal_name));
+      whole_[records_[i].whole] = std::move(u);
+      add_upn(upn_of(records_[i]), records_[i].upn_hash, i);
       continue;
     }
     add(std::move(u));
@@ -150,10 +153,14 @@ bool Base::add_record(Record r, std::string_view id, std::string_view upn) {
 }
 
 void Base::add_upn(std::string_view upn, uint64_t h, uint32_t i) {
-  // A UPN already taken keeps its first user (as lookups always did: the
-  // first match wins).
+  // A UPN given twice names its last user, as the map this replaces did.
   if (upn.empty()) return;
-  if (find_upn_hashed(upn, h) == npos) insert_slot(by_upn_, h, i);
+  size_t mask = by_upn_.size() - 1;
+  size_t k = h & mask;
+  for (; by_upn_[k] != 0; k = (k + 1) & mask) {
+    if (core::iequals(upn_of(records_[by_upn_[k] - 1]), upn)) break;
+  }
+  by_upn_[k] = i + 1;
 }
 
 bool Base::add_compact(std::string_view id, std::string_view upn,

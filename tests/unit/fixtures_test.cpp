@@ -600,4 +600,22 @@ TEST_SUITE("fixtures") {
       CHECK(got.error == error_of(bad[k], got.path));
     }
   }
+
+  TEST_CASE("issue 8 a userPrincipalName given twice names its last user, "
+            "in the streamed state as in a snapshot's") {
+    const std::string text = R"({"users":[
+      {"id":"0000000a-0000-4000-8000-00000000000a","userPrincipalName":"Same@Contoso.example"},
+      {"id":"0000000b-0000-4000-8000-00000000000b","userPrincipalName":"same@contoso.EXAMPLE"},
+      {"id":"0000000c-0000-4000-8000-00000000000c","userPrincipalName":"other@contoso.example"}]})";
+    Loaded got = load_base(text, "upn-twice");
+    REQUIRE(got.base);
+    gpm::store::Base from_snapshot(parse(text));
+    for (const gpm::store::Base* b : {got.base.get(), &from_snapshot}) {
+      uint32_t i = b->find_upn("same@contoso.example");
+      REQUIRE(i != gpm::store::Base::npos);
+      CHECK(b->id_of(i) == "0000000b-0000-4000-8000-00000000000b");
+      CHECK(b->id_of(b->find_upn("OTHER@contoso.example")) ==
+            "0000000c-0000-4000-8000-00000000000c");
+    }
+  }
 }
