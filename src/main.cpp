@@ -30,11 +30,11 @@ int serve(gpm::Config config) {
           ? *config.clock_start
           : std::chrono::system_clock::now();
   if (config.clock == ClockMode::Manual) config.clock_start = load_at;
-  store::Snapshot fixtures;
+  std::shared_ptr<store::Base> fixtures = std::make_shared<store::Base>(load_at);
   tz::TimeZoneDb zones(config.zoneinfo_dir);
   if (!config.fixtures.empty()) {
     try {
-      fixtures = graph::load_fixture_file(config.fixtures, load_at, zones);
+      fixtures = graph::load_fixture_base(config.fixtures, load_at, zones);
     } catch (const graph::FixtureError& e) {
       std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
                 << "\n";

@@ -1,5 +1,7 @@
 #include "core/iso_time.h"
 
+#include <cstring>
+
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -291,11 +293,38 @@ std::string format_http_date(TimePoint t) {
                                             "May", "Jun", "Jul", "Aug",
                                             "Sep", "Oct", "Nov", "Dec"};
   Civil c = to_civil(t);
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02u:%02u:%02u GMT",
-                        kDays[c.weekday], c.day, kMonths[c.month - 1], c.year,
-                        c.hour, c.minute, c.second);
-  return std::string(buf, static_cast<size_t>(n));
+  if (c.year < 0 || c.year > 9999) {
+    char buf[64];
+    int n = std::snprintf(buf, sizeof buf,
+                          "%s, %02u %s %04d %02u:%02u:%02u GMT",
+                          kDays[c.weekday], c.day, kMonths[c.month - 1],
+                          c.year, c.hour, c.minute, c.second);
+    return std::string(buf, static_cast<size_t>(n));
+  }
+  // Every request writes one (the Date header): no printf (issue 8).
+  char buf[29];
+  auto two = [](char* p, unsigned v) {
+    p[0] = static_cast<char>('0' + v / 10 % 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  std::memcpy(buf, kDays[c.weekday], 3);
+  buf[3] = ',';
+  buf[4] = ' ';
+  two(buf + 5, c.day);
+  buf[7] = ' ';
+  std::memcpy(buf + 8, kMonths[c.month - 1], 3);
+  buf[11] = ' ';
+  auto y = static_cast<unsigned>(c.year);
+  two(buf + 12, y / 100);
+  two(buf + 14, y % 100);
+  buf[16] = ' ';
+  two(buf + 17, c.hour);
+  buf[19] = ':';
+  two(buf + 20, c.minute);
+  buf[22] = ':';
+  two(buf + 23, c.second);
+  std::memcpy(buf + 25, " GMT", 4);
+  return std::string(buf, sizeof buf);
 }
 
 }  // namespace gpm::core

@@ -149,6 +149,20 @@ bool UserPresence::stable_at(TimePoint now) const {
   return compute(now) == last_seen_;
 }
 
+std::optional<PresenceView> UserPresence::peek_if_stable(TimePoint now) const {
+  for (const Session& s : sessions_) {
+    if (session_at(s, now).stage == SessionStage::Expired) return std::nullopt;
+  }
+  if (preferred_ && !preferred_live(*preferred_, now)) return std::nullopt;
+  if (status_message_ && !status_message_live(*status_message_, now)) {
+    return std::nullopt;
+  }
+  PresenceView v = compute(now);
+  if (!(v == last_seen_)) return std::nullopt;
+  v.sequence = sequence_;
+  return v;
+}
+
 bool UserPresence::remove_session(std::string_view session_id,
                                   TimePoint now) {
   observe(now);

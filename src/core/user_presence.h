@@ -74,6 +74,8 @@ class UserPresence {
   // True when view(now) would change nothing stored (no expiry to drop, no
   // sequence number to move), so a shared copy may be read as is.
   bool stable_at(TimePoint now) const;
+  // peek(now) when stable_at(now), computed once; nullopt otherwise.
+  std::optional<PresenceView> peek_if_stable(TimePoint now) const;
 
   // Removes the session `session_id`, app or Teams client (control plane);
   // false if there is no live one.

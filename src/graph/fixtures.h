@@ -3,6 +3,7 @@
 // snapshot. Depends on core, store, tz and nlohmann_json. Thread-safe: pure.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,14 @@ store::User parse_fixture_user(const nlohmann::json& user,
                                std::string_view source, std::string_view path,
                                core::TimePoint now,
                                const tz::TimeZoneDb& zones);
+
+// Reads the file at `path` into the shared fixture state tenants start from
+// (the same users and the same errors as load_fixture_file, but streamed:
+// users of the common shape go straight into compact records, and no
+// document tree of the whole file is built; issue 8).
+std::shared_ptr<store::Base> load_fixture_base(const std::string& path,
+                                               core::TimePoint now,
+                                               const tz::TimeZoneDb& zones);
 
 // Reads and parses the file at `path`.
 store::Snapshot load_fixture_file(const std::string& path, core::TimePoint now,

@@ -83,6 +83,14 @@ nlohmann::ordered_json presence_json(std::string_view user_id,
                                      const core::PresenceView& view,
                                      bool is_self);
 
+// The members of presence_json(user_id, view, is_self), appended to `out`
+// as dump() writes them (no braces): the same bytes without building a
+// document tree, for the hot read paths (issue 8).
+void append_presence_members(std::string& out, std::string_view user_id,
+                             const core::PresenceView& view, bool is_self);
+// `text` as a JSON string, exactly as dump() writes it.
+void append_json_string(std::string& out, std::string_view text);
+
 // presenceStatusMessage (spec 2.3): the message, and with `with_times` its
 // expiryDateTime (null when none) and publishedDateTime (R2.6 hides both
 // from other users).

@@ -57,18 +57,29 @@ HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
   std::string caller = caller_user(s, ctx);
   std::string id = target_user(s, ctx, r);
   ctx.user = store::to_lower_ascii(id);
-  nlohmann::ordered_json body;
+  std::string out;
   bool found = ctx.tenant->store.observe_user(
       id, s.config.auto_create_users, ctx.now,
       [&](const store::User& u, const core::PresenceView& view) {
         ctx.user = u.id;
-        body["@odata.context"] =
-            graph::presence_context(r.version, r.form, u.id);
-        body.update(graph::presence_json(u.id, view, caller == u.id));
-        if (ctx.select) body = graph::apply_select(body, *ctx.select);
+        std::string context = graph::presence_context(r.version, r.form, u.id);
+        if (ctx.select) {
+          nlohmann::ordered_json body;
+          body["@odata.context"] = context;
+          body.update(graph::presence_json(u.id, view, caller == u.id));
+          out = graph::dump(graph::apply_select(body, *ctx.select));
+          return;
+        }
+        // The common read: written directly, no document tree (issue 8).
+        out.reserve(512);
+        out += "{\"@odata.context\":";
+        graph::append_json_string(out, context);
+        out += ',';
+        graph::append_presence_members(out, u.id, view, caller == u.id);
+        out += '}';
       });
   if (!found) throw errors::user_not_found(id);
-  HttpResponse res = json_response(200, graph::dump(body), kODataJson);
+  HttpResponse res = json_response(200, std::move(out), kODataJson);
   res.set_header("OData-Version", "4.0");
   return res;
 }
@@ -132,17 +143,29 @@ HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
                                              std::string_view version) {
   auto ids = graph::parse_get_presences_by_user_id(ctx.request.body);
   std::string caller = caller_user(s, ctx);
-  nlohmann::ordered_json body;
-  body["@odata.context"] = graph::presence_collection_context(version);
-  auto& value = body["value"] = nlohmann::ordered_json::array();
+  std::string out;
+  out.reserve(64 + ids.size() * 320);
+  out += "{\"@odata.context\":";
+  graph::append_json_string(out, graph::presence_collection_context(version));
+  out += ",\"value\":[";
+  bool first = true;
   ctx.tenant->store.observe_users(
       ids, s.config.auto_create_users, ctx.now,
       [&](const store::User& u, const core::PresenceView& view) {
-        auto p = graph::presence_json(u.id, view, caller == u.id);
-        value.push_back(ctx.select ? graph::apply_select(p, *ctx.select)
-                                   : std::move(p));
+        if (!first) out += ',';
+        first = false;
+        if (ctx.select) {
+          out += graph::dump(graph::apply_select(
+              graph::presence_json(u.id, view, caller == u.id), *ctx.select));
+          return;
+        }
+        // Written directly, no document tree (issue 8).
+        out += '{';
+        graph::append_presence_members(out, u.id, view, caller == u.id);
+        out += '}';
       });
-  HttpResponse res = json_response(200, graph::dump(body), kODataJson);
+  out += "]}";
+  HttpResponse res = json_response(200, std::move(out), kODataJson);
   res.set_header("OData-Version", "4.0");
   return res;
 }

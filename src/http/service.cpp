@@ -4,11 +4,19 @@ namespace gpm::http {
 
 std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures,
                                       store::FaultSetup faults) {
+  return make_service(std::move(config),
+                      std::make_shared<const store::Base>(std::move(fixtures)),
+                      std::move(faults));
+}
+
+std::unique_ptr<Service> make_service(Config config,
+                                      std::shared_ptr<const store::Base> base,
+                                      store::FaultSetup faults) {
   auto s = std::make_unique<Service>();
   s->config = std::move(config);
   const Config& c = s->config;
   s->zones = std::make_unique<tz::TimeZoneDb>(c.zoneinfo_dir);
-  s->base = std::make_shared<const store::Base>(std::move(fixtures));
+  s->base = std::move(base);
   std::optional<core::TimePoint> manual_start;
   if (c.clock == ClockMode::Manual) {
     manual_start = c.clock_start.value_or(s->system_clock.now());

@@ -50,5 +50,9 @@ struct Service {
 // config.signing_key when set (throws auth::SigningKeyError).
 std::unique_ptr<Service> make_service(Config config, store::Snapshot fixtures,
                                       store::FaultSetup faults = {});
+// The same over a fixture state already built (load_fixture_base).
+std::unique_ptr<Service> make_service(Config config,
+                                      std::shared_ptr<const store::Base> base,
+                                      store::FaultSetup faults = {});
 
 }  // namespace gpm::http

@@ -5,7 +5,9 @@
 // prints each figure and the median.
 //
 // Usage: startup-probe --bin PATH --port PORT --path /v1.0/users/ID/presence
-//                      [--runs N] [-- extra server args...]
+//                      [--runs N] [--no-port-arg] [-- extra server args...]
+// --no-port-arg: the server takes its port from its own configuration
+// (nginx, for the reference figure); PORT is only where the probe polls.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -29,6 +31,7 @@ struct Options {
   std::string path;
   int port = 0;
   int runs = 10;
+  bool port_arg = true;
   std::vector<std::string> server_args;
 };
 
@@ -51,6 +54,8 @@ Options parse(int argc, char** argv) {
       o.path = next();
     } else if (a == "--runs") {
       o.runs = std::atoi(next().c_str());
+    } else if (a == "--no-port-arg") {
+      o.port_arg = false;
     } else if (a == "--") {
       for (++i; i < argc; ++i) o.server_args.push_back(argv[i]);
     } else {
@@ -69,7 +74,11 @@ Options parse(int argc, char** argv) {
 
 // One start: milliseconds from spawn to the first 200, or -1 after 10 s.
 double measure(const Options& o) {
-  std::vector<std::string> args = {o.bin, "--port", std::to_string(o.port)};
+  std::vector<std::string> args = {o.bin};
+  if (o.port_arg) {
+    args.push_back("--port");
+    args.push_back(std::to_string(o.port));
+  }
   args.insert(args.end(), o.server_args.begin(), o.server_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -78,6 +87,7 @@ double measure(const Options& o) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
   if (posix_spawn(&pid, o.bin.c_str(), &fa, nullptr, argv.data(), environ) !=

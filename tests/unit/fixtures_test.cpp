@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -460,6 +462,161 @@ TEST_SUITE("fixtures") {
     }
     std::sort(ids.begin(), ids.end());
     CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+  }
+
+  // Writes `text` to a file of its own and loads it with load_fixture_base.
+  struct Loaded {
+    std::string path;
+    std::shared_ptr<gpm::store::Base> base;
+    std::string error;  // what() if it threw
+  };
+  Loaded load_base(std::string_view text, const std::string& name) {
+    Loaded l;
+    l.path = (std::filesystem::temp_directory_path() /
+              ("gpm-fixtures-test-" + name + ".json"))
+                 .string();
+    {
+      std::ofstream out(l.path, std::ios::binary);
+      out << text;
+    }
+    try {
+      l.base = gpm::graph::load_fixture_base(l.path, t0, zones());
+    } catch (const FixtureError& e) {
+      l.error = e.what();
+    }
+    std::filesystem::remove(l.path);
+    return l;
+  }
+
+  void check_same_user(const User& a, const User& b) {
+    CHECK(a.id == b.id);
+    CHECK(a.user_principal_name == b.user_principal_name);
+    CHECK(a.display_name == b.display_name);
+    CHECK(a.presence.sequence() == b.presence.sequence());
+    REQUIRE(a.presence.sessions().size() == b.presence.sessions().size());
+    for (size_t i = 0; i < a.presence.sessions().size(); ++i) {
+      const auto& x = a.presence.sessions()[i];
+      const auto& y = b.presence.sessions()[i];
+      CHECK(x.session_id == y.session_id);
+      CHECK(x.state == y.state);
+      CHECK(x.set_at == y.set_at);
+      CHECK(x.expires_at == y.expires_at);
+      CHECK(x.is_client == y.is_client);
+      CHECK(x.write_order == y.write_order);
+    }
+    CHECK(a.presence.preferred().has_value() ==
+          b.presence.preferred().has_value());
+    CHECK(a.presence.status_message().has_value() ==
+          b.presence.status_message().has_value());
+    CHECK(a.presence.out_of_office() == b.presence.out_of_office());
+    // The same reads over time: fades, expiry, sequence numbers.
+    User ca = a, cb = b;
+    for (minutes d : {minutes(0), minutes(6), minutes(11), minutes(120),
+                      minutes(40 * 24 * 60)}) {
+      auto va = ca.presence.view(t0 + d);
+      auto vb = cb.presence.view(t0 + d);
+      CHECK(va == vb);
+      CHECK(va.sequence == vb.sequence);
+    }
+  }
+
+  TEST_CASE("issue 8 the streaming loader gives the users the document "
+            "parser gives: compact ones, whole ones, UPN lookup and me") {
+    const std::string text = R"({
+      "users": [
+        {"id":"0000000A-0000-4000-8000-00000000000A","userPrincipalName":"Ann@Contoso.example",
+         "displayName":"Ann","sessions":[{"sessionId":"22553876-F5AB-4529-bffb-cfe50aa89f87",
+         "availability":"Busy","activity":"InACall","setAt":"2026-01-01T00:00:00Z",
+         "expirationDuration":"PT1H"}]},
+        {"displayName":"Bob","id":"0000000b-0000-4000-8000-00000000000b",
+         "sessions":[{"activity":"Away","availability":"Away","sessionId":"x",
+                      "expiresAt":"2026-01-01T00:30:00Z"}]},
+        {"id":"0000000c-0000-4000-8000-00000000000c","sessions":[]},
+        {"id":"0000000d-0000-4000-8000-00000000000d","sessions":[{"sessionId":"teams",
+         "teamsClient":true,"availability":"Busy","activity":"InAMeeting"}]},
+        {"id":"0000000e-0000-4000-8000-00000000000e","displayName":"Ren\u00e9e",
+         "statusMessage":{"message":{"content":"Out","contentType":"text"}},
+         "outOfOfficeSettings":{"message":"Back","isOutOfOffice":true}},
+        {"id":"0000000f-0000-4000-8000-00000000000f","sessions":[
+          {"sessionId":"a","availability":"Available","activity":"Available"},
+          {"sessionId":"b","availability":"DoNotDisturb","activity":"Presenting"}]},
+        {"id":"00000010-0000-4000-8000-000000000010","userPrincipalName":"",
+         "sequenceNumber":"A0000000042"}
+      ],
+      "me": "0000000B-0000-4000-8000-00000000000B"
+    })";
+    Snapshot want = parse(text);
+    Loaded got = load_base(text, "same");
+    REQUIRE(got.error.empty());
+    REQUIRE(got.base);
+    CHECK(got.base->size() == want.users.size());
+    CHECK(got.base->me == want.me);
+    CHECK(got.base->loaded_at == t0);
+    for (const User& u : want.users) {
+      uint32_t i = got.base->find(u.id);
+      REQUIRE(i != gpm::store::Base::npos);
+      CHECK(got.base->id_of(i) == u.id);
+      User scratch;
+      check_same_user(got.base->get(i, scratch), u);
+    }
+    CHECK(got.base->find("0000000a-0000-4000-8000-00000000000a") ==
+          got.base->find_upn("ann@contoso.example"));
+    CHECK(got.base->find_upn("ANN@CONTOSO.EXAMPLE") != gpm::store::Base::npos);
+    CHECK(got.base->find_upn("nobody@contoso.example") ==
+          gpm::store::Base::npos);
+    CHECK(got.base->find("00000011-0000-4000-8000-000000000011") ==
+          gpm::store::Base::npos);
+  }
+
+  TEST_CASE("issue 8 the streaming loader fails exactly as the document "
+            "parser does, naming the file and the JSON path") {
+    const std::string ok_user =
+        R"({"id":"0000000a-0000-4000-8000-00000000000a","sessions":[{"sessionId":"s","availability":"Away","activity":"Away"}]})";
+    const std::vector<std::string> bad = {
+        R"({"users":[{"id":"not-a-guid"}]})",
+        R"({"users":[)" + ok_user + "," + ok_user + "]}",
+        R"({"users":[)" + ok_user +
+            R"(,{"id":"0000000A-0000-4000-8000-00000000000A","statusMessage":{"message":{"content":"x"}}}]})",
+        R"({"me":"0000000b-0000-4000-8000-00000000000b","users":[)" + ok_user + "]}",
+        R"({"me":"0000000a-0000-4000-8000-00000000000a"})",
+        R"({"users":[)" + ok_user + R"(,{"id":"0000000b-0000-4000-8000-00000000000b"}] )",
+        R"({"users":[)" + ok_user + R"(],"extra":1})",
+        R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Busy","activity":"InAMeeting"}]}]})",
+        R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Away","activity":"Away","expirationDuration":"PT1M"}]}]})",
+        R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","teamsClient":true,"availability":"Away","activity":"Away","expiresAt":"2026-01-01T00:00:00Z"}]}]})",
+        R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"","availability":"Away","activity":"Away"}]}]})",
+        R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","displayName":7}]})",
+        R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","typo":1}]})",
+        R"({"users":[)" + ok_user + R"(,{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Away","activity":"Away","setAt":"yesterday"}]}]})",
+        R"({"users":{}})",
+        "[]",
+        "",
+        R"({"users":[)" + ok_user + "]} trailing",
+    };
+    for (size_t k = 0; k < bad.size(); ++k) {
+      CAPTURE(bad[k]);
+      Loaded got = load_base(bad[k], "bad-" + std::to_string(k));
+      REQUIRE_FALSE(got.error.empty());
+      CHECK(got.error == error_of(bad[k], got.path));
+    }
+  }
+
+  TEST_CASE("issue 8 a userPrincipalName given twice names its last user, "
+            "in the streamed state as in a snapshot's") {
+    const std::string text = R"({"users":[
+      {"id":"0000000a-0000-4000-8000-00000000000a","userPrincipalName":"Same@Contoso.example"},
+      {"id":"0000000b-0000-4000-8000-00000000000b","userPrincipalName":"same@contoso.EXAMPLE"},
+      {"id":"0000000c-0000-4000-8000-00000000000c","userPrincipalName":"other@contoso.example"}]})";
+    Loaded got = load_base(text, "upn-twice");
+    REQUIRE(got.base);
+    gpm::store::Base from_snapshot(parse(text));
+    for (const gpm::store::Base* b : {got.base.get(), &from_snapshot}) {
+      uint32_t i = b->find_upn("same@contoso.example");
+      REQUIRE(i != gpm::store::Base::npos);
+      CHECK(b->id_of(i) == "0000000b-0000-4000-8000-00000000000b");
+      CHECK(b->id_of(b->find_upn("OTHER@contoso.example")) ==
+            "0000000c-0000-4000-8000-00000000000c");
+    }
   }
 }
 

@@ -829,4 +829,66 @@ TEST_SUITE("graph_json") {
     CHECK(j["id"] == "\xEF\xBF\xBD");
     CHECK(j["statusMessage"]["message"]["content"] == "caf\xEF\xBF\xBD");
   }
+
+  TEST_CASE("spec 2.1 R2.6 the directly written presence has the very bytes "
+            "of dump(presence_json), for self and others, escapes and bad "
+            "UTF-8 included") {
+    std::vector<gpm::core::PresenceView> views(5);
+    views[0].sequence = 1;
+    views[1].state = {A::Busy, C::InACall};
+    views[1].status_message = status_message("In a \"meeting\"\n\ttab \\ \x01");
+    views[1].status_message->expiry = gpm::core::StatusMessageExpiry{
+        "2026-01-02T17:00:00", "Pacific Standard Time",
+        instant("2026-01-03T01:00:00Z")};
+    views[1].out_of_office.message = "Back Monday \xe2\x9c\x88";
+    views[1].out_of_office.is_out_of_office = true;
+    views[1].sequence = 9999999999ULL + 43;
+    views[2].status_message = status_message("caf\xe9");  // not UTF-8
+    views[2].work_location.place_id = "building \"7\"";
+    views[2].work_location.source = gpm::core::WorkLocationSource::manual;
+    views[2].work_location.type = gpm::core::WorkLocationType::office;
+    views[3].status_message = status_message("Lunch");
+    views[3].sequence = 42;
+    views[4].state = {A::DoNotDisturb, C::Presenting};
+    for (const auto& view : views) {
+      for (bool self : {true, false}) {
+        for (std::string id : {kUser, std::string("\xff"), std::string("a\"b")}) {
+          std::string direct = "{";
+          gpm::graph::append_presence_members(direct, id, view, self);
+          direct += "}";
+          CHECK(direct ==
+                gpm::graph::dump(gpm::graph::presence_json(id, view, self)));
+        }
+      }
+    }
+  }
+
+  TEST_CASE("D7 the plain ids body and the same ids in any other layout parse "
+            "alike: de-duplicated, in first-seen order, lower-cased") {
+    const std::string plain =
+        R"({"ids":["66825E03-7EF5-42DA-9069-724602C31F6B","fa8bf3dc-eca7-46b7-bad1-db199b62afc3",)"
+        R"("66825e03-7ef5-42da-9069-724602c31f6b","FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"]})";
+    const std::string spaced =
+        "\n { \"ids\" : [ \"66825E03-7EF5-42DA-9069-724602C31F6B\" ,\n"
+        "\"fa8bf3dc-eca7-46b7-bad1-db199b62afc3\",\"66825e03-7ef5-42da-9069-724602c31f6b\","
+        "\"FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3\" ] } \n";
+    const std::string other_keys =
+        R"({"x":1,"ids":["66825E03-7EF5-42DA-9069-724602C31F6B","fa8bf3dc-eca7-46b7-bad1-db199b62afc3",)"
+        R"("66825e03-7ef5-42da-9069-724602c31f6b","FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"]})";
+    for (const std::string& body : {plain, spaced, other_keys}) {
+      CAPTURE(body);
+      CHECK(gpm::graph::parse_get_presences_by_user_id(body) ==
+            std::vector<std::string>{kOther, kUser});
+    }
+    // Plain bodies the general parser must judge are still judged by it.
+    for (std::string_view bad :
+         {R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6b",7]})",
+          R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6b"]} x)",
+          R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6g"]})",
+          R"({"ids":["66825e03-7ef5-42da-9069-724602c31f6b",]})"}) {
+      CAPTURE(bad);
+      CHECK_THROWS_AS(gpm::graph::parse_get_presences_by_user_id(bad),
+                      GraphError);
+    }
+  }
 }

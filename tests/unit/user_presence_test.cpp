@@ -551,4 +551,24 @@ TEST_SUITE("user_presence") {
     u.set_presence("app-a", kInACall, hours(1), t0);
     CHECK(state_at(u, t0) == "Busy/InACall");
   }
+
+  TEST_CASE("D10 peek_if_stable is peek(now) exactly when stable_at(now), "
+            "through fades, expiry and observation") {
+    UserPresence u;
+    u.set_presence(kApp, kInACall, minutes(30), t0);
+    u.set_presence("other", {A::Away, C::Away}, hours(1), t0 + minutes(1));
+    for (auto d : {minutes(0), minutes(2), minutes(6), minutes(6), minutes(12),
+                   minutes(31), minutes(31), minutes(120)}) {
+      CAPTURE(d.count());
+      auto v = u.peek_if_stable(t0 + d);
+      CHECK(v.has_value() == u.stable_at(t0 + d));
+      if (v) {
+        PresenceView p = u.peek(t0 + d);
+        CHECK(*v == p);
+        CHECK(v->sequence == p.sequence);
+      }
+      u.view(t0 + d);  // observe: what was unstable is stable now
+      CHECK(u.peek_if_stable(t0 + d).has_value());
+    }
+  }
 }
