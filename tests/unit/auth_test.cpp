@@ -448,7 +448,7 @@ TEST_CASE("README --auth strict, --accept-unsigned-tokens, --strict-session-id, 
 TEST_SUITE("auth") {
 
 TEST_CASE("OAuth discovery URLs say https under --tls or for the --https-port, else http") {
-  auto s = gpm::http::make_service(gpm::Config{}, {});
+  auto s = gpm::http::make_service(gpm::Config{}, gpm::store::Snapshot{});
   auto origin = [&](const char* host) {
     gpm::http::HttpRequest r;
     r.headers.emplace("Host", host);
