@@ -124,15 +124,16 @@ void authenticate(const Service& s, RequestContext& ctx) {
 
 // Strict auth mode: the permission table of spec §5.1 with D6 for
 // `operation` on the presence route `r` (null for getPresencesByUserId).
-// /me with an application token is the 400 of D12 in every mode, so it is
-// answered before any 403.
+// /me with an application token is the 400 of D12 (in every mode; other
+// modes meet it in the handler), answered here before any 403. Runs before
+// throttling, so a refused request is not counted.
 void authorize(const Service& s, const RequestContext& ctx,
                std::string_view operation, const PresenceRoute* r) {
+  if (s.config.auth != AuthMode::Strict) return;
   if (r && r->form == graph::PresencePathForm::Me &&
       ctx.claims.is_app_only()) {
     throw errors::me_requires_delegated();
   }
-  if (s.config.auth != AuthMode::Strict) return;
   auto op = auth::operation_named(operation);
   if (!op) return;
   auth::Caller caller;
