@@ -129,6 +129,8 @@ std::string default_code_for_status(int status) {
       return "RequestUriTooLong";
     case 415:
       return "UnsupportedMediaType";
+    case 431:
+      return "RequestHeaderFieldsTooLarge";
     case 416:
       return "RequestedRangeNotSatisfiable";
     case 417:
@@ -158,6 +160,9 @@ std::string default_message_for_status(int status) {
       return "The request URI is longer than the server accepts.";
     case 415:
       return "The request body's media type or encoding is not supported.";
+    case 431:
+      return "The request line and headers are larger than the server "
+             "accepts.";
     case 416:
       return "Range requests are not supported.";
     case 417:

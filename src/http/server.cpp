@@ -45,7 +45,14 @@ struct ConnectionState {
   bool reset = false;
   // Set while the server stops: responses then say Connection: close.
   const std::atomic<bool>* stopping = nullptr;
+  // The request line and headers of one request may take kMaxHeadBytes
+  // (httplib 0.11.4 bounds each line, not their number): counted by the
+  // stream while `in_head`, which the first routing hook clears.
+  bool in_head = false;
+  size_t head_left = 0;
+  bool head_too_large = false;
 };
+constexpr size_t kMaxHeadBytes = 64 * 1024;
 thread_local ConnectionState* tl_connection = nullptr;
 
 // poll() for `events` on `fd` for up to `timeout_ms`; >0 ready, 0 timeout.
@@ -100,6 +107,21 @@ class ConnStream final : public httplib::Stream {
     return wait_fd(fd_, POLLOUT, write_timeout_ms_) > 0;
   }
   ssize_t read(char* ptr, size_t size) override {
+    ConnectionState* st = tl_connection;
+    if (st != nullptr && st->in_head) {
+      if (st->head_left == 0) {
+        st->head_too_large = true;
+        st->close_after = true;
+        return -1;
+      }
+      size = std::min(size, st->head_left);
+      ssize_t n = read_buffered(ptr, size);
+      if (n > 0) st->head_left -= static_cast<size_t>(n);
+      return n;
+    }
+    return read_buffered(ptr, size);
+  }
+  ssize_t read_buffered(char* ptr, size_t size) {
     if (pos_ == len_) {
       if (size >= sizeof buf_) return read_some(ptr, size);
       ssize_t n = read_some(buf_, sizeof buf_);
@@ -450,6 +472,9 @@ class MockHttpServer final : public httplib::Server {
     return process_request(strm, close_connection, connection_closed, setup);
   }
   size_t keep_alive_max_count() const { return keep_alive_max_count_; }
+  // A whole HTTP/1.1 answer (status line, headers, Graph error body, and
+  // Connection: close) for a request httplib gave up on without one.
+  std::function<std::string(int status)> raw_error;
   int read_timeout_ms() const {
     return static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000);
   }
@@ -691,8 +716,16 @@ class ConnectionEngine {
       bool last = stopping_ || c->requests_left <= 1;
       bool connection_closed = false;
       tl_connection = &c->state;
+      c->state.in_head = true;
+      c->state.head_left = kMaxHeadBytes;
       bool ret = http_.serve_one(c->stream, last, connection_closed);
+      c->state.in_head = false;
       tl_connection = nullptr;
+      if (!ret && c->state.head_too_large) {
+        // A request line past the bound: httplib gives up without an
+        // answer, so the 414 is written here.
+        refuse_request_line(c->stream);
+      }
       ret = c->stream.flush() && ret;
       if (!ret || last || connection_closed || c->state.close_after ||
           c->state.suppress_writes) {
@@ -725,6 +758,12 @@ class ConnectionEngine {
   }
 
   bool park(Connection* c) { return !stopping_ && idle_.park(c); }
+
+  void refuse_request_line(ConnStream& stream) {
+    if (!http_.raw_error) return;
+    std::string text = http_.raw_error(414);
+    stream.write(text.data(), text.size());
+  }
 
   void finish(Connection* c) {
     const int fd = c->fd;
@@ -920,6 +959,25 @@ Server::Server(Service& service)
   svr.set_read_timeout(5, 0);
   svr.set_write_timeout(5, 0);
   svr.set_payload_max_length(service.config.max_body_bytes);
+  svr.raw_error = [this](int status) {
+    std::string text;
+    try {
+      HttpResponse out = transport_error_response(
+          status,
+          service_.tenants->find_or_create(store::TenantRegistry::kDefault)
+              ->clock()
+              .now(),
+          "");
+      text = "HTTP/1.1 " + std::to_string(out.status) + " " +
+             (out.status == 414 ? "URI Too Long" : "Bad Request") + "\r\n";
+      for (const auto& [k, v] : out.headers) text += k + ": " + v + "\r\n";
+      text += "Content-Length: " + std::to_string(out.body.size()) +
+              "\r\nConnection: close\r\n\r\n" + out.body;
+    } catch (...) {
+      text.clear();
+    }
+    return text;
+  };
   engine_ = std::make_unique<ConnectionEngine>(
       svr, service.config.threads, service.config.keep_alive_timeout_sec * 1000,
       service.config.max_connections);
@@ -928,6 +986,7 @@ Server::Server(Service& service)
   // for one.
   svr.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) {
+        if (tl_connection != nullptr) tl_connection->in_head = false;
         const std::string& m = req.method;
         if (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE") {
           return httplib::Server::HandlerResponse::Unhandled;
@@ -1020,6 +1079,10 @@ Server::Server(Service& service)
     try {
       if (!res.body.empty() || res.has_header("request-id")) {
         return httplib::Server::HandlerResponse::Unhandled;
+      }
+      // Headers past kMaxHeadBytes: httplib saw a failed read.
+      if (tl_connection != nullptr && tl_connection->head_too_large) {
+        res.status = 431;
       }
       HttpResponse out = transport_error_response(
           res.status,
