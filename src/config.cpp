@@ -177,6 +177,18 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) { c.state_file = v; }},
       {"faults", "GPM_FAULTS", true,
        [](Config& c, const std::string& v) { c.faults = v; }},
+      {"tls", "GPM_TLS", false,
+       [](Config& c, const std::string& v) { c.tls = parse_bool("--tls", v); }},
+      {"https-port", "GPM_HTTPS_PORT", true,
+       [](Config& c, const std::string& v) {
+         c.https_port = static_cast<int>(parse_int("--https-port", v, 0, 65535));
+       }},
+      {"tls-cert", "GPM_TLS_CERT", true,
+       [](Config& c, const std::string& v) { c.tls_cert = v; }},
+      {"tls-key", "GPM_TLS_KEY", true,
+       [](Config& c, const std::string& v) { c.tls_key = v; }},
+      {"tls-cert-out", "GPM_TLS_CERT_OUT", true,
+       [](Config& c, const std::string& v) { c.tls_cert_out = v; }},
   };
 }
 
@@ -237,6 +249,15 @@ Options (each also read from the environment variable shown; flags win):
                             on SIGINT/SIGTERM (GPM_STATE_FILE)
   --faults PATH             fault rules and latency every tenant starts with
                             and resets to (GPM_FAULTS) [none]
+  --tls                     the main port serves HTTPS (GPM_TLS=true) [off]
+  --https-port N            also serve HTTPS on port N beside HTTP, 0 = any
+                            free port (GPM_HTTPS_PORT) [none]
+  --tls-cert PATH           PEM certificate (chain) to serve (GPM_TLS_CERT)
+                            [generated at start for localhost, 127.0.0.1, ::1]
+  --tls-key PATH            PEM private key of --tls-cert (GPM_TLS_KEY)
+  --tls-cert-out PATH       write the certificate in use to PATH (PEM,
+                            atomically) for clients to trust
+                            (GPM_TLS_CERT_OUT)
   --help                    print this text and exit
   --version                 print the version and exit
 )";
@@ -293,6 +314,19 @@ std::variant<Config, ExitRequest> parse_args(
       }
     }
     for (const auto& [o, v] : given) o->apply(c, v);
+    const bool serves_tls = c.tls || c.https_port.has_value();
+    if (c.tls_cert.empty() != c.tls_key.empty()) {
+      throw BadOption("--tls-cert and --tls-key go together");
+    }
+    if (!serves_tls && (!c.tls_cert.empty() || !c.tls_cert_out.empty())) {
+      throw BadOption(std::string(c.tls_cert.empty() ? "--tls-cert-out"
+                                                     : "--tls-cert") +
+                      " needs --tls or --https-port");
+    }
+    if (c.tls && c.https_port) {
+      throw BadOption("--https-port adds HTTPS beside HTTP; with --tls the "
+                      "main port already serves HTTPS");
+    }
   } catch (const BadOption& e) {
     return ExitRequest{2, std::string("graph-presence-mock: ") + e.what() +
                               "\nTry 'graph-presence-mock --help'.\n"};

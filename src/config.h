@@ -69,6 +69,17 @@ struct Config {
   // Fault rules and latency (README "Fault injection") every tenant starts
   // with and resets to; empty: none.
   std::string faults;
+  // The main port serves HTTPS instead of HTTP.
+  bool tls = false;
+  // Also serve HTTPS on this port beside the main one (0: any free port).
+  std::optional<int> https_port;
+  // PEM certificate (chain) and key to serve; both empty: a certificate for
+  // localhost, 127.0.0.1 and ::1 is generated at start.
+  std::string tls_cert;
+  std::string tls_key;
+  // Where the certificate in use is written (PEM, atomically) for clients
+  // to trust.
+  std::string tls_cert_out;
 };
 
 // Bounds of the throttling settings, on the command line and through

@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <iostream>
 #include <thread>
 
@@ -14,6 +16,7 @@
 #include "graph/fixtures.h"
 #include "http/server.h"
 #include "http/state_file.h"
+#include "http/tls.h"
 
 namespace {
 
@@ -67,17 +70,43 @@ int serve(gpm::Config config) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  http::Server server(*service);
+  // TLS material only when HTTPS is asked for: a plain start-up loads and
+  // generates nothing.
+  std::unique_ptr<http::TlsContext> tls;
   std::string error;
-  int port = server.bind(c.host, c.port, error);
-  if (port < 0) {
+  if (c.tls || c.https_port) {
+    tls = c.tls_cert.empty()
+              ? http::TlsContext::generated(error)
+              : http::TlsContext::from_files(c.tls_cert, c.tls_key, error);
+    if (!tls) {
+      std::cerr << "graph-presence-mock: " << error << "\n";
+      return 2;
+    }
+  }
+
+  http::Server server(*service);
+  int port = server.bind(c.host, c.port, error, c.tls ? tls.get() : nullptr);
+  int https_port = -1;
+  if (port >= 0 && c.https_port) {
+    https_port = server.bind(c.host, *c.https_port, error, tls.get());
+  }
+  if (port < 0 || (c.https_port && https_port < 0)) {
     std::cerr << "graph-presence-mock: " << error << "\n";
     return 2;
   }
   std::string shown_host =
       c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
-  std::string url = "http://" + shown_host + ":" + std::to_string(port);
-  // The ready file first, so that whoever reads the line finds the file.
+  std::string url = (c.tls ? "https://" : "http://") + shown_host + ":" +
+                    std::to_string(port);
+  // The certificate and the ready file first, so that whoever reads the
+  // line finds them.
+  if (!c.tls_cert_out.empty() &&
+      !http::write_certificate_file(c.tls_cert_out, tls->certificate_pem(),
+                                    error)) {
+    std::cerr << "graph-presence-mock: cannot write --tls-cert-out: " << error
+              << "\n";
+    return 2;
+  }
   if (!c.ready_file.empty() &&
       !http::write_file_atomically(c.ready_file, url + "\n", error)) {
     std::cerr << "graph-presence-mock: cannot write --ready-file: " << error
@@ -85,6 +114,10 @@ int serve(gpm::Config config) {
     return 2;
   }
   std::cout << "listening on " << url << std::endl;
+  if (https_port >= 0) {
+    std::cout << "listening on https://" << shown_host << ":" << https_port
+              << std::endl;
+  }
 
   std::thread waiter([&] {
     int sig = 0;
@@ -100,6 +133,13 @@ int serve(gpm::Config config) {
     std::cerr << "graph-presence-mock: cannot save --state-file: " << error
               << "\n";
     return 1;
+  }
+  if (server.left_requests_running()) {
+    // A request outlived the drain bound (a long injected delay): its thread
+    // still uses the service, so end here without destroying anything.
+    std::cout.flush();
+    std::cerr.flush();
+    std::_Exit(ok ? 0 : 1);
   }
   return ok ? 0 : 1;
 }

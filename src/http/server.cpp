@@ -1,18 +1,32 @@
 #include "http/server.h"
 
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
 #include <httplib.h>
 
 #include "graph/graph_error.h"
+#include "http/tls.h"
 
 namespace gpm::http {
 namespace {
@@ -25,6 +39,8 @@ struct ConnectionState {
   // end it with a reset (SO_LINGER 0) rather than a close.
   bool suppress_writes = false;
   bool reset = false;
+  // Set while the server stops: responses then say Connection: close.
+  const std::atomic<bool>* stopping = nullptr;
 };
 thread_local ConnectionState* tl_connection = nullptr;
 
@@ -38,16 +54,40 @@ int wait_fd(int fd, short events, int timeout_ms) {
   return r;
 }
 
-// A buffered socket stream for httplib's request parser, which reads one
-// byte at a time while it parses the request line and headers.
-class SocketStream final : public httplib::Stream {
+std::string address_text(const sockaddr_storage& addr, int& port) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  port = -1;
+  if (addr.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+    ::inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
+    port = ntohs(a->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+    ::inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
+    port = ntohs(a->sin6_port);
+  }
+  return buf;
+}
+
+// A buffered stream over one accepted socket, plain or TLS, for httplib's
+// request parser (which reads one byte at a time while it parses the
+// request line and headers). Plain sockets are blocking and are tried
+// first without waiting (MSG_DONTWAIT), so a ready socket costs one system
+// call; TLS sockets are non-blocking and wait on WANT_READ/WANT_WRITE.
+// Every wait is bounded by the read or write timeout.
+class ConnStream final : public httplib::Stream {
  public:
-  SocketStream(int fd, int read_timeout_ms, int write_timeout_ms)
+  ConnStream(int fd, SSL* ssl, int read_timeout_ms, int write_timeout_ms)
       : fd_(fd),
+        ssl_(ssl),
         read_timeout_ms_(read_timeout_ms),
         write_timeout_ms_(write_timeout_ms) {}
 
-  bool has_buffered() const { return pos_ < len_; }
+  // Bytes already read from the socket but not yet parsed (ours, or
+  // OpenSSL's decrypted or partly read record).
+  bool has_buffered() const {
+    return pos_ < len_ || (ssl_ != nullptr && SSL_has_pending(ssl_) == 1);
+  }
 
   bool is_readable() const override {
     return has_buffered() || wait_fd(fd_, POLLIN, read_timeout_ms_) > 0;
@@ -56,10 +96,9 @@ class SocketStream final : public httplib::Stream {
     return wait_fd(fd_, POLLOUT, write_timeout_ms_) > 0;
   }
   ssize_t read(char* ptr, size_t size) override {
-    if (!has_buffered()) {
-      if (!is_readable()) return -1;
-      if (size >= sizeof buf_) return recv_some(ptr, size);
-      ssize_t n = recv_some(buf_, sizeof buf_);
+    if (pos_ == len_) {
+      if (size >= sizeof buf_) return read_some(ptr, size);
+      ssize_t n = read_some(buf_, sizeof buf_);
       if (n <= 0) return n;
       pos_ = 0;
       len_ = static_cast<size_t>(n);
@@ -72,124 +111,391 @@ class SocketStream final : public httplib::Stream {
   ssize_t write(const char* ptr, size_t size) override {
     // An injected close or reset: the answer is never sent.
     if (tl_connection != nullptr && tl_connection->suppress_writes) return -1;
-    if (!is_writable()) return -1;
-    ssize_t n;
-    do {
-      n = ::send(fd_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    if (size == 0) return 0;
+    return ssl_ != nullptr ? ssl_write(ptr, size) : plain_write(ptr, size);
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    address_of(::getpeername, ip, port);
+    if (!peer_known_) {
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        peer_ip_ = address_text(addr, peer_port_);
+      }
+      peer_known_ = true;
+    }
+    ip = peer_ip_;
+    port = peer_port_;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    address_of(::getsockname, ip, port);
+    if (!local_known_) {
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        local_ip_ = address_text(addr, local_port_);
+      }
+      local_known_ = true;
+    }
+    ip = local_ip_;
+    port = local_port_;
   }
   socket_t socket() const override { return fd_; }
 
+  // The TLS handshake, waiting up to the read timeout for the client.
+  bool handshake() {
+    for (;;) {
+      ERR_clear_error();
+      int r = SSL_accept(ssl_);
+      if (r == 1) return true;
+      if (!wait_ssl(SSL_get_error(ssl_, r))) return false;
+    }
+  }
+
  private:
-  ssize_t recv_some(char* ptr, size_t size) {
+  // Waits as OpenSSL asks; false on a timeout or a fatal error.
+  bool wait_ssl(int err) const {
+    if (err == SSL_ERROR_WANT_READ) {
+      return wait_fd(fd_, POLLIN, read_timeout_ms_) > 0;
+    }
+    if (err == SSL_ERROR_WANT_WRITE) {
+      return wait_fd(fd_, POLLOUT, write_timeout_ms_) > 0;
+    }
+    return false;
+  }
+
+  ssize_t read_some(char* ptr, size_t size) {
+    if (ssl_ != nullptr) {
+      int want = static_cast<int>(std::min<size_t>(size, 1 << 30));
+      for (;;) {
+        ERR_clear_error();
+        int n = SSL_read(ssl_, ptr, want);
+        if (n > 0) return n;
+        int err = SSL_get_error(ssl_, n);
+        if (err == SSL_ERROR_ZERO_RETURN) return 0;
+        if (!wait_ssl(err)) return -1;
+      }
+    }
     ssize_t n;
+    do {
+      n = ::recv(fd_, ptr, size, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return n;
+    if (wait_fd(fd_, POLLIN, read_timeout_ms_) <= 0) return -1;
     do {
       n = ::recv(fd_, ptr, size, 0);
     } while (n < 0 && errno == EINTR);
     return n;
   }
-  template <typename Fn>
-  void address_of(Fn fn, std::string& ip, int& port) const {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    ip.clear();
-    port = -1;
-    if (fn(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-    char buf[INET6_ADDRSTRLEN] = {};
-    if (addr.ss_family == AF_INET) {
-      auto* a = reinterpret_cast<sockaddr_in*>(&addr);
-      ::inet_ntop(AF_INET, &a->sin_addr, buf, sizeof buf);
-      port = ntohs(a->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
-      ::inet_ntop(AF_INET6, &a->sin6_addr, buf, sizeof buf);
-      port = ntohs(a->sin6_port);
+
+  ssize_t plain_write(const char* ptr, size_t size) {
+    for (;;) {
+      ssize_t n = ::send(fd_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0) return n;
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+      if (wait_fd(fd_, POLLOUT, write_timeout_ms_) <= 0) return -1;
     }
-    ip = buf;
+  }
+
+  ssize_t ssl_write(const char* ptr, size_t size) {
+    int want = static_cast<int>(std::min<size_t>(size, 1 << 30));
+    for (;;) {
+      ERR_clear_error();
+      int n = SSL_write(ssl_, ptr, want);
+      if (n > 0) return n;
+      if (!wait_ssl(SSL_get_error(ssl_, n))) return -1;
+    }
   }
 
   int fd_;
+  SSL* ssl_;
   int read_timeout_ms_;
   int write_timeout_ms_;
   char buf_[4096];
   size_t pos_ = 0, len_ = 0;
+  // httplib asks for both addresses on every request: asked once.
+  mutable bool peer_known_ = false, local_known_ = false;
+  mutable std::string peer_ip_, local_ip_;
+  mutable int peer_port_ = -1, local_port_ = -1;
+};
+
+// One accepted connection and everything that lives as long as it does.
+struct Connection {
+  Connection(int fd_in, SSL* ssl_in, int read_timeout_ms, int write_timeout_ms,
+             size_t max_requests)
+      : fd(fd_in),
+        ssl(ssl_in),
+        stream(fd_in, ssl_in, read_timeout_ms, write_timeout_ms),
+        requests_left(max_requests) {}
+  ~Connection() {
+    if (ssl != nullptr) SSL_free(ssl);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd;
+  SSL* ssl;  // nullptr on plain HTTP
+  ConnStream stream;
+  ConnectionState state;
+  size_t requests_left;
+  bool handshaken = false;
 };
 
 }  // namespace
 
-// httplib::Server with its own per-connection loop: the library's loop is
-// private in 0.11.4, and ours needs to close a connection on request and to
-// stop waiting for idle clients promptly on stop().
+// httplib::Server for its request parser, routing hooks and response
+// writer; the connections around it are the ConnectionEngine's.
 class MockHttpServer final : public httplib::Server {
  public:
-  explicit MockHttpServer(int keep_alive_timeout_sec)
-      : keep_alive_timeout_ms_(keep_alive_timeout_sec * 1000) {}
+  // One request on `strm`: parse, route, answer.
+  bool serve_one(httplib::Stream& strm, bool close_connection,
+                 bool& connection_closed) {
+    // httplib has already parsed a Range header before our handlers run;
+    // Graph ignores Range on these JSON resources, so drop it.
+    static const std::function<void(httplib::Request&)> setup =
+        [](httplib::Request& req) { req.ranges.clear(); };
+    return process_request(strm, close_connection, connection_closed, setup);
+  }
+  size_t keep_alive_max_count() const { return keep_alive_max_count_; }
+  int read_timeout_ms() const {
+    return static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000);
+  }
+  int write_timeout_ms() const {
+    return static_cast<int>(write_timeout_sec_ * 1000 +
+                            write_timeout_usec_ / 1000);
+  }
+};
 
-  // httplib listens with a backlog of 5; bursts of connects then wait for
-  // SYN retransmits. Linux lets listen() be called again to raise it.
-  void raise_backlog(int backlog) {
-    socket_t s = svr_sock_;
-    if (s != INVALID_SOCKET) ::listen(s, backlog);
+// Our accept loop, worker pool and per-connection loop around httplib's
+// request handling. Listeners are plain or TLS; everything after the TLS
+// handshake is the same code for both.
+class ConnectionEngine {
+ public:
+  ConnectionEngine(MockHttpServer& http, int threads, int keep_alive_timeout_ms)
+      : http_(http),
+        threads_(threads),
+        keep_alive_timeout_ms_(keep_alive_timeout_ms) {}
+
+  ~ConnectionEngine() {
+    for (const Listener& l : listeners_) ::close(l.fd);
+    if (wake_fd_ >= 0) ::close(wake_fd_);
   }
 
+  int add_listener(const std::string& host, int port, const TlsContext* tls,
+                   std::string& error) {
+    int fd = bind_socket(host, port);
+    int bound = -1;
+    if (fd >= 0) {
+      sockaddr_storage addr{};
+      socklen_t len = sizeof addr;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+        address_text(addr, bound);
+      }
+    }
+    if (bound <= 0) {
+      if (fd >= 0) ::close(fd);
+      error = "cannot listen on " + host + ":" + std::to_string(port) +
+              " (address in use, not local, or not permitted)";
+      return -1;
+    }
+    listeners_.push_back({fd, tls});
+    return bound;
+  }
+
+  bool run() {
+    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wake_fd_ < 0 || listeners_.empty()) return false;
+    running_ = true;
+    for (int i = 0; i < threads_; ++i) {
+      workers_.emplace_back([this] { worker_main(); });
+    }
+    accept_loop();
+    for (const Listener& l : listeners_) ::close(l.fd);
+    listeners_.clear();
+    drain();
+    running_ = false;
+    return true;
+  }
+
+  void stop() {
+    stopping_ = true;
+    if (wake_fd_ >= 0) {
+      uint64_t one = 1;
+      [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+    }
+  }
+
+  bool is_running() const { return running_; }
+  bool left_requests_running() const { return left_running_; }
+
  private:
+  struct Listener {
+    int fd;
+    const TlsContext* tls;
+  };
+
+  static int bind_socket(const std::string& host, int port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* found = nullptr;
+    std::string service = std::to_string(port);
+    if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0) {
+      return -1;
+    }
+    int fd = -1;
+    for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
+      fd = ::socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    ai->ai_protocol);
+      if (fd < 0) continue;
+      // Only SO_REUSEADDR: SO_REUSEPORT would let a second mock bind the
+      // same port and take half of its traffic.
+      int yes = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      // A large backlog: bursts of connects must not wait for SYN
+      // retransmits (httplib's own listen uses 5).
+      if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+          ::listen(fd, 1024) != 0) {
+        ::close(fd);
+        fd = -1;
+      }
+    }
+    ::freeaddrinfo(found);
+    return fd;
+  }
+
+  void accept_loop() {
+    std::vector<pollfd> fds;
+    for (const Listener& l : listeners_) fds.push_back({l.fd, POLLIN, 0});
+    fds.push_back({wake_fd_, POLLIN, 0});
+    int timeout_ms = -1;
+    while (!stopping_) {
+      int r = ::poll(fds.data(), fds.size(), timeout_ms);
+      timeout_ms = -1;
+      if (r < 0 && errno != EINTR) break;
+      if (stopping_) break;
+      for (size_t i = 0; i < listeners_.size(); ++i) {
+        if ((fds[i].revents & POLLIN) != 0 && !accept_from(listeners_[i])) {
+          // Out of descriptors or memory: try again shortly rather than
+          // spin on a listener that stays readable.
+          timeout_ms = 50;
+        }
+      }
+    }
+  }
+
+  // Accepts what is pending on `l`; false when accept() ran out of
+  // resources.
+  bool accept_from(const Listener& l) {
+    for (int i = 0; i < 64; ++i) {
+      int flags = SOCK_CLOEXEC | (l.tls != nullptr ? SOCK_NONBLOCK : 0);
+      int fd = ::accept4(l.fd, nullptr, nullptr, flags);
+      if (fd < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+            errno == ENOMEM) {
+          return false;
+        }
+        continue;  // ECONNABORTED, EINTR, EPROTO...: the next one
+      }
+      int yes = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+      SSL* ssl = nullptr;
+      if (l.tls != nullptr && (ssl = l.tls->new_ssl(fd)) == nullptr) {
+        ::close(fd);
+        continue;
+      }
+      auto* c = new Connection(fd, ssl, http_.read_timeout_ms(),
+                               http_.write_timeout_ms(),
+                               http_.keep_alive_max_count());
+      c->state.stopping = &stopping_;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        open_.insert(c);
+        queue_.push_back(c);
+      }
+      work_cv_.notify_one();
+    }
+    return true;
+  }
+
+  void worker_main() {
+    for (;;) {
+      Connection* c;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_cv_.wait(lock, [this] { return pool_exit_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        c = queue_.front();
+        queue_.pop_front();
+      }
+      serve(c);
+    }
+  }
+
+  // Serves requests on `c` until it closes, then closes it.
+  void serve(Connection* c) {
+    tl_connection = &c->state;
+    bool ok = true;
+    if (c->ssl != nullptr && !c->handshaken) {
+      // A client speaking plain HTTP to this port, or one that never
+      // finishes its handshake, just loses its connection.
+      ok = c->handshaken = c->stream.handshake();
+    }
+    while (ok && c->requests_left > 0 && wait_for_request(*c)) {
+      bool last = stopping_ || c->requests_left == 1;
+      bool connection_closed = false;
+      bool ret = http_.serve_one(c->stream, last, connection_closed);
+      if (!ret || last || connection_closed || c->state.close_after ||
+          c->state.suppress_writes) {
+        break;
+      }
+      --c->requests_left;
+    }
+    tl_connection = nullptr;
+    finish(c);
+  }
+
   // Waits for the next request on an idle keep-alive connection, in slices
-  // so that stop() is noticed within one slice.
-  bool wait_for_request(int fd, const SocketStream& strm) const {
-    if (strm.has_buffered()) return true;
+  // so that stop() is noticed within one slice. Once stopping, only a
+  // request that has already arrived is served.
+  bool wait_for_request(Connection& c) const {
+    if (c.stream.has_buffered()) return true;
     constexpr int kSliceMs = 100;
     for (int waited = 0; waited < keep_alive_timeout_ms_; waited += kSliceMs) {
-      if (svr_sock_ == INVALID_SOCKET) return false;
-      int r = wait_fd(fd, POLLIN, kSliceMs);
+      if (stopping_) return wait_fd(c.fd, POLLIN, 0) > 0;
+      int r = wait_fd(c.fd, POLLIN, kSliceMs);
       if (r != 0) return r > 0;
     }
     return false;
   }
 
-  bool process_and_close_socket(socket_t sock) override {
-    ConnectionState state;
-    tl_connection = &state;
-    SocketStream strm(sock, static_cast<int>(read_timeout_sec_ * 1000),
-                      static_cast<int>(write_timeout_sec_ * 1000));
-    size_t count = keep_alive_max_count_;
-    bool ret = false;
-    // httplib has already parsed a Range header before our handlers run;
-    // Graph ignores Range on these JSON resources, so drop it.
-    const std::function<void(httplib::Request&)> setup =
-        [](httplib::Request& req) { req.ranges.clear(); };
-    while (svr_sock_ != INVALID_SOCKET && count > 0 &&
-           wait_for_request(sock, strm)) {
-      bool connection_closed = false;
-      ret = process_request(strm, count == 1, connection_closed, setup);
-      if (!ret || connection_closed || state.close_after ||
-          state.suppress_writes) {
-        break;
-      }
-      --count;
+  void finish(Connection* c) {
+    const int fd = c->fd;
+    const ConnectionState state = c->state;
+    // TLS: a close_notify first, except for a reset (which is abrupt by
+    // design); the socket is non-blocking, so this never waits.
+    if (c->ssl != nullptr && c->handshaken && !state.reset) {
+      ERR_clear_error();
+      SSL_shutdown(c->ssl);
     }
-    tl_connection = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      open_.erase(c);
+      if (open_.empty()) drained_cv_.notify_all();
+    }
+    delete c;
     if (state.reset) {
       // An injected reset: SO_LINGER 0 makes close() send RST.
       linger l{1, 0};
-      ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &l, sizeof l);
-      ::close(sock);
-    } else if (state.suppress_writes) {
-      ::shutdown(sock, SHUT_RDWR);
-      ::close(sock);
-    } else if (state.close_after) {
-      linger_close(sock);
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+      ::close(fd);
+    } else if (state.close_after && !state.suppress_writes) {
+      linger_close(fd);
     } else {
-      ::shutdown(sock, SHUT_RDWR);
-      ::close(sock);
+      ::shutdown(fd, SHUT_RDWR);
+      ::close(fd);
     }
-    return ret;
   }
 
   // Closing a socket with unread input sends a reset, and a client still
@@ -206,13 +512,59 @@ class MockHttpServer final : public httplib::Server {
     while (total < kMaxBytes && std::chrono::steady_clock::now() < until) {
       if (wait_fd(sock, POLLIN, 100) <= 0) continue;
       ssize_t n = ::recv(sock, buf, sizeof buf, 0);
-      if (n <= 0) break;
+      if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+        break;
+      }
       total += static_cast<size_t>(n);
     }
     ::close(sock);
   }
 
-  int keep_alive_timeout_ms_;
+  // Graceful stop: the listeners are closed; requests in flight get up to
+  // kDrainTime to finish, then their sockets are shut down (which ends any
+  // read or write) and their threads get kAbandonTime more before they are
+  // left behind.
+  void drain() {
+    constexpr auto kDrainTime = std::chrono::seconds(5);
+    constexpr auto kAbandonTime = std::chrono::seconds(1);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!drained_cv_.wait_for(lock, kDrainTime,
+                              [this] { return open_.empty(); })) {
+      // fds in open_ are still open: finish() removes before it closes.
+      for (Connection* c : open_) ::shutdown(c->fd, SHUT_RDWR);
+      drained_cv_.wait_for(lock, kAbandonTime, [this] { return open_.empty(); });
+    }
+    pool_exit_ = true;
+    left_running_ = !open_.empty();
+    lock.unlock();
+    work_cv_.notify_all();
+    for (std::thread& t : workers_) {
+      if (left_running_) {
+        t.detach();
+      } else {
+        t.join();
+      }
+    }
+    workers_.clear();
+  }
+
+  MockHttpServer& http_;
+  const int threads_;
+  const int keep_alive_timeout_ms_;
+  std::vector<Listener> listeners_;
+  int wake_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> running_{false};
+  bool left_running_ = false;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable drained_cv_;
+  std::deque<Connection*> queue_;          // GUARDED_BY(mu_)
+  std::unordered_set<Connection*> open_;   // GUARDED_BY(mu_)
+  bool pool_exit_ = false;                 // GUARDED_BY(mu_)
+  std::vector<std::thread> workers_;
 };
 
 namespace {
@@ -268,7 +620,11 @@ void write_response(const HttpResponse& out, httplib::Response& res) {
     }
   }
   if (!out.body.empty()) res.set_content(out.body, content_type.c_str());
-  if (out.close_connection) {
+  // A server that is stopping ends each connection after its answer.
+  bool stopping = tl_connection != nullptr &&
+                  tl_connection->stopping != nullptr &&
+                  tl_connection->stopping->load();
+  if (out.close_connection || stopping) {
     if (tl_connection != nullptr) tl_connection->close_after = true;
     res.set_header("Connection", "close");
   }
@@ -297,22 +653,14 @@ std::optional<long long> content_length(const httplib::Request& req) {
 Server::Server(Service& service)
     : service_(service),
       router_(service),
-      impl_(std::make_unique<MockHttpServer>(
-          service.config.keep_alive_timeout_sec)) {
+      impl_(std::make_unique<MockHttpServer>()) {
   auto& svr = *impl_;
-  const size_t threads = static_cast<size_t>(service.config.threads);
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  svr.set_tcp_nodelay(true);
   svr.set_keep_alive_max_count(1000000);
   svr.set_read_timeout(5, 0);
   svr.set_write_timeout(5, 0);
   svr.set_payload_max_length(service.config.max_body_bytes);
-  // Only SO_REUSEADDR: the library's default SO_REUSEPORT lets a second mock
-  // bind the same port and take half of its traffic.
-  svr.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  engine_ = std::make_unique<ConnectionEngine>(
+      svr, service.config.threads, service.config.keep_alive_timeout_sec * 1000);
 
   // Requests without a body in this API: answered before httplib would look
   // for one.
@@ -437,24 +785,16 @@ Server::Server(Service& service)
 
 Server::~Server() = default;
 
-int Server::bind(const std::string& host, int port, std::string& error) {
-  int bound = -1;
-  if (port == 0) {
-    bound = impl_->bind_to_any_port(host);
-  } else if (impl_->bind_to_port(host, port)) {
-    bound = port;
-  }
-  if (bound <= 0) {
-    error = "cannot listen on " + host + ":" + std::to_string(port) +
-            " (address in use, not local, or not permitted)";
-    return -1;
-  }
-  impl_->raise_backlog(1024);
-  return bound;
+int Server::bind(const std::string& host, int port, std::string& error,
+                 const TlsContext* tls) {
+  return engine_->add_listener(host, port, tls, error);
 }
 
-bool Server::run() { return impl_->listen_after_bind(); }
-void Server::stop() { impl_->stop(); }
-bool Server::is_running() const { return impl_->is_running(); }
+bool Server::run() { return engine_->run(); }
+void Server::stop() { engine_->stop(); }
+bool Server::is_running() const { return engine_->is_running(); }
+bool Server::left_requests_running() const {
+  return engine_->left_requests_running();
+}
 
 }  // namespace gpm::http

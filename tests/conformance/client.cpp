@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 #include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -98,6 +102,8 @@ httplib::Client& thread_client() {
     client->set_write_timeout(5, 0);
     client->set_url_encode(false);
     client->set_decompress(false);
+    if (!options().ca_cert.empty()) client->set_ca_cert_path(options().ca_cert);
+    client->enable_server_certificate_verification(true);
     client_url = options().base_url;
   }
   return *client;
@@ -425,6 +431,29 @@ std::string host_header() {
   return "Host: " + ep.host + ":" + std::to_string(ep.port) + "\r\n";
 }
 
+namespace {
+
+// The client context of every raw TLS connection: peer verified against
+// --ca-cert (or the system store); a peer that ends without close_notify
+// reads as an ordinary end of stream, as on plain TCP.
+SSL_CTX* raw_tls_context() {
+  static SSL_CTX* ctx = [] {
+    SSL_CTX* c = SSL_CTX_new(TLS_client_method());
+    if (c == nullptr) return c;
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+    SSL_CTX_set_options(c, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    if (options().ca_cert.empty()) {
+      SSL_CTX_set_default_verify_paths(c);
+    } else {
+      SSL_CTX_load_verify_locations(c, options().ca_cert.c_str(), nullptr);
+    }
+    return c;
+  }();
+  return ctx;
+}
+
+}  // namespace
+
 RawConnection::RawConnection() {
   Endpoint ep = endpoint();
   addrinfo hints{};
@@ -451,17 +480,70 @@ RawConnection::RawConnection() {
   }
   freeaddrinfo(found);
   if (fd_ < 0) error_ = "cannot connect to " + ep.host + ":" + port;
+  if (fd_ >= 0 && ep.scheme == "https") {
+    SSL_CTX* ctx = raw_tls_context();
+    SSL* ssl = ctx != nullptr ? SSL_new(ctx) : nullptr;
+    bool ok = ssl != nullptr && SSL_set_fd(ssl, fd_) == 1;
+    if (ok) {
+      // The name or address in the URL must be in the certificate.
+      X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+      std::string host = ep.host;
+      if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+      if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 host.data());
+        X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+      }
+      ERR_clear_error();
+      ok = SSL_connect(ssl) == 1;
+    }
+    if (!ok) {
+      error_ = "TLS handshake with " + ep.host + ":" + port + " failed";
+      if (ssl != nullptr) SSL_free(ssl);
+      ::close(fd_);
+      fd_ = -1;
+    } else {
+      ssl_ = ssl;
+    }
+  }
   started_ = std::chrono::steady_clock::now();
 }
 
 RawConnection::~RawConnection() {
+  if (ssl_ != nullptr) SSL_free(static_cast<SSL*>(ssl_));
   if (fd_ >= 0) ::close(fd_);
+}
+
+long RawConnection::receive(char* buf, std::size_t size) {
+  if (ssl_ == nullptr) {
+    ssize_t n = ::recv(fd_, buf, size, 0);
+    if (n < 0) error_ = "recv failed (connection reset?)";
+    return n;
+  }
+  SSL* ssl = static_cast<SSL*>(ssl_);
+  ERR_clear_error();
+  errno = 0;
+  int n = SSL_read(ssl, buf, static_cast<int>(size));
+  if (n > 0) return n;
+  int err = SSL_get_error(ssl, n);
+  if (err == SSL_ERROR_ZERO_RETURN) return 0;
+  if (err == SSL_ERROR_SYSCALL && errno == 0) return 0;
+  error_ = err == SSL_ERROR_SYSCALL ? "recv failed (connection reset?)"
+                                    : "recv failed (TLS error)";
+  return -1;
 }
 
 bool RawConnection::send_all(std::string_view bytes) {
   if (fd_ < 0) return false;
   while (!bytes.empty()) {
-    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    ssize_t n;
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      n = SSL_write(static_cast<SSL*>(ssl_), bytes.data(),
+                    static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
+    } else {
+      n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    }
     if (n <= 0) {
       error_ = "send failed";
       return false;
@@ -474,8 +556,32 @@ bool RawConnection::send_all(std::string_view bytes) {
 bool RawConnection::readable(std::chrono::milliseconds wait) {
   if (fd_ < 0) return false;
   if (!buffered_.empty()) return true;
-  pollfd p{fd_, POLLIN, 0};
-  return ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
+  if (ssl_ == nullptr) {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
+  }
+  // Over TLS a readable socket may carry only handshake records (session
+  // tickets): peek without blocking until application data or the end.
+  SSL* ssl = static_cast<SSL*>(ssl_);
+  const auto until = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (SSL_pending(ssl) > 0) return true;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 0))) <= 0) {
+      return false;
+    }
+    int flags = ::fcntl(fd_, F_GETFL);
+    ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+    char byte;
+    ERR_clear_error();
+    int n = SSL_peek(ssl, &byte, 1);
+    int err = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n);
+    ::fcntl(fd_, F_SETFL, flags);
+    if (err != SSL_ERROR_WANT_READ) return true;  // data, end or error
+    if (left.count() <= 0) return false;
+  }
 }
 
 RawReply RawConnection::read_reply(std::chrono::milliseconds timeout) {
@@ -495,15 +601,16 @@ RawReply RawConnection::read_reply(std::chrono::milliseconds timeout) {
       return false;
     }
     pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+    bool pending = ssl_ != nullptr && SSL_pending(static_cast<SSL*>(ssl_)) > 0;
+    if (!pending && ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
       reply.error = "timed out";
       return false;
     }
     char chunk[65536];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    long n = receive(chunk, sizeof chunk);
     if (n <= 0) {
       eof = true;
-      if (n < 0) reply.error = "recv failed (connection reset?)";
+      if (n < 0) reply.error = error_;
       return false;
     }
     buffered_.append(chunk, static_cast<std::size_t>(n));

@@ -29,6 +29,9 @@ struct Options {
   std::string other_user = "66825e03-7ef5-42da-9069-724602c31f6b";
   std::string app = "22553876-f5ab-4529-bffb-cfe50aa89f87";
   std::string target = "mock";  // "mock" or "graph"
+  // PEM file of the CA (or self-signed certificate) that an https://
+  // base URL is verified against; empty: the system's trust store.
+  std::string ca_cert;
 };
 
 Options& options();
@@ -171,7 +174,8 @@ struct RawReply {
   std::string describe() const;
 };
 
-// A plain TCP connection to the host and port of options().base_url.
+// A TCP connection to the host and port of options().base_url; over TLS
+// (verified against options().ca_cert) when the base URL is https://.
 class RawConnection {
  public:
   RawConnection();
@@ -190,7 +194,12 @@ class RawConnection {
   RawReply read_reply(std::chrono::milliseconds timeout);
 
  private:
+  // Reads up to `size` bytes: >0 read, 0 orderly end, -1 error (`error_`
+  // then says why; a reset says "reset").
+  long receive(char* buf, std::size_t size);
+
   int fd_ = -1;
+  void* ssl_ = nullptr;  // SSL* over https://
   std::string error_;
   std::string buffered_;
   std::chrono::steady_clock::time_point started_;

@@ -22,13 +22,16 @@ namespace {
 void usage(std::ostream& out) {
   out << "usage: presence-conformance --base-url URL [--token T] [--user ID]\n"
          "         [--other-user ID] [--app ID] [--target mock|graph]\n"
+         "         [--ca-cert PEM]\n"
          "         [doctest options...]\n"
          "  --base-url    server root, e.g. http://127.0.0.1:41234 (required)\n"
          "  --token       bearer token (default conformance-token)\n"
          "  --user        the user /me names (default the fixtures' me)\n"
          "  --other-user  a second user (default 66825e03-...)\n"
          "  --app         the calling app id, used as sessionId\n"
-         "  --target      mock (default) or graph: graph skips mock-only cases\n";
+         "  --target      mock (default) or graph: graph skips mock-only cases\n"
+         "  --ca-cert     PEM CA certificate an https:// base URL is verified\n"
+         "                against (default: the system's trust store)\n";
 }
 
 }  // namespace
@@ -47,7 +50,8 @@ int main(int argc, char** argv) {
                         {"--user", &opts.user},
                         {"--other-user", &opts.other_user},
                         {"--app", &opts.app},
-                        {"--target", &opts.target}};
+                        {"--target", &opts.target},
+                        {"--ca-cert", &opts.ca_cert}};
 
   std::vector<std::string> passed;  // argv for doctest
   passed.emplace_back(argc > 0 ? argv[0] : "presence-conformance");
