@@ -32,7 +32,7 @@ const graph = createGraphServiceClient(adapter);
 import { Duration, HttpMethod, RequestInformation } from "@microsoft/kiota-abstractions";
 import { createPresenceFromDiscriminatorValue as createPresence } from "@microsoft/msgraph-sdk/models/index.js";
 import { createODataErrorFromDiscriminatorValue } from "@microsoft/msgraph-sdk/models/oDataErrors/index.js";
-import { createGraphBetaServiceClient, GraphBetaRequestAdapter } from "@microsoft/msgraph-beta-sdk";
+import { GraphBetaRequestAdapter } from "@microsoft/msgraph-beta-sdk";
 import { createPresenceFromDiscriminatorValue as createBetaPresence } from "@microsoft/msgraph-beta-sdk/models/index.js";
 
 const tenant = "/tenants/kiota-js";
@@ -170,10 +170,9 @@ test("beta: @microsoft/msgraph-beta-sdk's adapter and models set and read presen
   // kiota-js-beta-config
   const betaAdapter = new GraphBetaRequestAdapter(authProvider);
   betaAdapter.baseUrl = `${mock}/tenants/kiota-js/beta`;
-  const beta = createGraphBetaServiceClient(betaAdapter);
   // /kiota-js-beta-config
-  assert.ok(beta);
-  // The beta users fluent package is not published on npm: the requests go
+  // No beta users fluent package is published on npm, so the beta client
+  // (createGraphBetaServiceClient) has no presence builders: the requests go
   // through the beta adapter with the beta models.
   const set = new RequestInformation(HttpMethod.POST, "{+baseurl}/users/{id}/presence/setPresence", { id: other });
   set.setStreamContent(new TextEncoder().encode(JSON.stringify({
