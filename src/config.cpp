@@ -98,6 +98,11 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) {
          c.threads = static_cast<int>(parse_int("--threads", v, 1, 4096));
        }},
+      {"max-connections", "GPM_MAX_CONNECTIONS", true,
+       [](Config& c, const std::string& v) {
+         c.max_connections = static_cast<size_t>(
+             parse_int("--max-connections", v, 1, 1000000));
+       }},
       {"keep-alive-timeout", "GPM_KEEP_ALIVE_TIMEOUT", true,
        [](Config& c, const std::string& v) {
          c.keep_alive_timeout_sec =
@@ -216,8 +221,10 @@ Options (each also read from the environment variable shown; flags win):
                             2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
   --auth permissive|off     permissive: any non-empty bearer token;
                             off: no token needed (GPM_AUTH) [permissive]
-  --threads N               worker threads = connections served at once
-                            (GPM_THREADS) [64]
+  --threads N               worker threads = requests handled at once; idle
+                            keep-alive connections hold none (GPM_THREADS) [64]
+  --max-connections N       most open connections, idle ones included; more
+                            are closed at once (GPM_MAX_CONNECTIONS) [10000]
   --keep-alive-timeout SEC  idle keep-alive connection lifetime
                             (GPM_KEEP_ALIVE_TIMEOUT) [5]
   --auto-create-users       create unknown GUID users on first touch instead

@@ -32,9 +32,12 @@ struct Config {
   std::optional<core::TimePoint> clock_start;
   // `permissive`: any non-empty bearer token; `off`: no token needed.
   AuthMode auth = AuthMode::Permissive;
-  // Worker threads. Each keep-alive connection holds one while open, so
-  // this is also the number of clients served at once.
+  // Worker threads: requests handled at once. An idle keep-alive
+  // connection holds none (it is parked within 20 ms, sooner when another
+  // connection waits for a worker).
   int threads = 64;
+  // Most connections open at once (busy and idle); more are closed at once.
+  size_t max_connections = 10000;
   // Seconds an idle keep-alive connection is kept.
   int keep_alive_timeout_sec = 5;
   // D9: unknown GUID users are created on first touch instead of 404.

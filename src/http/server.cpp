@@ -7,7 +7,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +20,8 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -108,11 +112,37 @@ class ConnStream final : public httplib::Stream {
     pos_ += n;
     return static_cast<ssize_t>(n);
   }
+  // Small writes are gathered and sent together by flush() (httplib
+  // writes the head and the body of a response separately): one send and
+  // one TCP segment (one TLS record) per answer instead of two.
   ssize_t write(const char* ptr, size_t size) override {
     // An injected close or reset: the answer is never sent.
     if (tl_connection != nullptr && tl_connection->suppress_writes) return -1;
     if (size == 0) return 0;
-    return ssl_ != nullptr ? ssl_write(ptr, size) : plain_write(ptr, size);
+    if (out_.size() + size <= kGatherBytes) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    if (!flush()) return -1;
+    return write_now(ptr, size);
+  }
+
+  // Sends what write() gathered. Called after each request, before any
+  // read (a 100 Continue must reach the client before its body is read)
+  // and before a close. False if the peer is gone.
+  bool flush() {
+    size_t done = 0;
+    bool ok = true;
+    while (done < out_.size()) {
+      ssize_t n = write_now(out_.data() + done, out_.size() - done);
+      if (n <= 0) {
+        ok = false;
+        break;
+      }
+      done += static_cast<size_t>(n);
+    }
+    out_.clear();
+    return ok;
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     if (!peer_known_) {
@@ -140,13 +170,20 @@ class ConnStream final : public httplib::Stream {
   }
   socket_t socket() const override { return fd_; }
 
-  // The TLS handshake, waiting up to the read timeout for the client.
-  bool handshake() {
+  // One step of the TLS handshake: 1 done, 0 waiting for the client to
+  // send more, -1 failed (a plain-HTTP client, a bad hello, a write
+  // timeout).
+  int handshake_step() {
     for (;;) {
       ERR_clear_error();
       int r = SSL_accept(ssl_);
-      if (r == 1) return true;
-      if (!wait_ssl(SSL_get_error(ssl_, r))) return false;
+      if (r == 1) return 1;
+      int err = SSL_get_error(ssl_, r);
+      if (err == SSL_ERROR_WANT_READ) return 0;
+      if (err != SSL_ERROR_WANT_WRITE ||
+          wait_fd(fd_, POLLOUT, write_timeout_ms_) <= 0) {
+        return -1;
+      }
     }
   }
 
@@ -162,7 +199,14 @@ class ConnStream final : public httplib::Stream {
     return false;
   }
 
+  static constexpr size_t kGatherBytes = 16 * 1024;
+
+  ssize_t write_now(const char* ptr, size_t size) {
+    return ssl_ != nullptr ? ssl_write(ptr, size) : plain_write(ptr, size);
+  }
+
   ssize_t read_some(char* ptr, size_t size) {
+    if (!out_.empty() && !flush()) return -1;
     if (ssl_ != nullptr) {
       int want = static_cast<int>(std::min<size_t>(size, 1 << 30));
       for (;;) {
@@ -212,6 +256,7 @@ class ConnStream final : public httplib::Stream {
   int write_timeout_ms_;
   char buf_[4096];
   size_t pos_ = 0, len_ = 0;
+  std::string out_;  // gathered by write(), sent by flush()
   // httplib asks for both addresses on every request: asked once.
   mutable bool peer_known_ = false, local_known_ = false;
   mutable std::string peer_ip_, local_ip_;
@@ -238,6 +283,155 @@ struct Connection {
   ConnectionState state;
   size_t requests_left;
   bool handshaken = false;
+  // Set by the idle set when it hands the connection back readable.
+  bool ready = false;
+  // While parked (IdleSet): its place in park order and its deadline.
+  bool parked = false;
+  bool in_epoll = false;
+  std::list<Connection*>::iterator idle_pos;
+  std::chrono::steady_clock::time_point idle_until;
+};
+
+// Idle keep-alive connections parked off the worker threads: one thread
+// waits on all of them with epoll, hands a connection back to the pool
+// when it turns readable, and closes it when it has been idle for the
+// keep-alive timeout. Its state (buffered stream, SSL*, ConnectionState)
+// stays in the Connection meanwhile. Connections are parked in deadline
+// order (the timeout is the same for all), so the oldest is at the front.
+class IdleSet {
+ public:
+  using Handler = std::function<void(Connection*)>;
+
+  IdleSet(int timeout_ms, Handler on_readable, Handler on_expired)
+      : timeout_(std::chrono::milliseconds(timeout_ms)),
+        on_readable_(std::move(on_readable)),
+        on_expired_(std::move(on_expired)) {}
+  ~IdleSet() {
+    if (thread_.joinable()) stop_and_close_all();
+    if (epfd_ >= 0) ::close(epfd_);
+    if (evfd_ >= 0) ::close(evfd_);
+  }
+
+  bool start() {
+    epfd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    evfd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (epfd_ < 0 || evfd_ < 0) return false;
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;  // the wake-up eventfd
+    if (::epoll_ctl(epfd_, EPOLL_CTL_ADD, evfd_, &ev) != 0) return false;
+    thread_ = std::thread([this] { loop(); });
+    return true;
+  }
+
+  // Takes `c` until it is readable or expires. False once stopping (the
+  // caller then closes it). After true the caller must not touch `c`.
+  bool park(Connection* c) {
+    bool was_empty;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return false;
+      was_empty = parked_.empty();
+      c->idle_until = std::chrono::steady_clock::now() + timeout_;
+      c->idle_pos = parked_.insert(parked_.end(), c);
+      c->parked = true;
+      epoll_event ev{};
+      ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+      ev.data.ptr = c;
+      int op = c->in_epoll ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+      if (::epoll_ctl(epfd_, op, c->fd, &ev) != 0) {
+        parked_.erase(c->idle_pos);
+        c->parked = false;
+        return false;
+      }
+      c->in_epoll = true;
+    }
+    // The loop sleeps without a deadline while nothing is parked.
+    if (was_empty) wake();
+    return true;
+  }
+
+  // Ends the loop and closes every parked connection.
+  void stop_and_close_all() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake();
+    if (thread_.joinable()) thread_.join();
+    std::list<Connection*> left;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      left.swap(parked_);
+    }
+    for (Connection* c : left) {
+      c->parked = false;
+      on_expired_(c);
+    }
+  }
+
+ private:
+  void wake() {
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(evfd_, &one, sizeof one);
+  }
+
+  void loop() {
+    constexpr int kBatch = 256;
+    epoll_event events[kBatch];
+    std::vector<Connection*> readable, expired;
+    for (;;) {
+      int timeout_ms = -1;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopping_) return;
+        if (!parked_.empty()) {
+          auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+              parked_.front()->idle_until - std::chrono::steady_clock::now());
+          timeout_ms = static_cast<int>(std::max<long long>(left.count() + 1, 0));
+        }
+      }
+      int n = ::epoll_wait(epfd_, events, kBatch, timeout_ms);
+      if (n < 0 && errno != EINTR) return;
+      readable.clear();
+      expired.clear();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (int i = 0; i < n; ++i) {
+          auto* c = static_cast<Connection*>(events[i].data.ptr);
+          if (c == nullptr) {
+            uint64_t count;
+            [[maybe_unused]] ssize_t r = ::read(evfd_, &count, sizeof count);
+            continue;
+          }
+          if (!c->parked) continue;
+          parked_.erase(c->idle_pos);
+          c->parked = false;
+          c->ready = true;
+          readable.push_back(c);
+        }
+        auto now = std::chrono::steady_clock::now();
+        while (!parked_.empty() && parked_.front()->idle_until <= now) {
+          Connection* c = parked_.front();
+          parked_.pop_front();
+          c->parked = false;
+          expired.push_back(c);
+        }
+      }
+      for (Connection* c : readable) on_readable_(c);
+      for (Connection* c : expired) on_expired_(c);
+    }
+  }
+
+  const std::chrono::steady_clock::duration timeout_;
+  Handler on_readable_;
+  Handler on_expired_;
+  int epfd_ = -1;
+  int evfd_ = -1;
+  std::thread thread_;
+  std::mutex mu_;
+  std::list<Connection*> parked_;  // GUARDED_BY(mu_), in deadline order
+  bool stopping_ = false;          // GUARDED_BY(mu_)
 };
 
 }  // namespace
@@ -270,10 +464,17 @@ class MockHttpServer final : public httplib::Server {
 // handshake is the same code for both.
 class ConnectionEngine {
  public:
-  ConnectionEngine(MockHttpServer& http, int threads, int keep_alive_timeout_ms)
+  ConnectionEngine(MockHttpServer& http, int threads, int keep_alive_timeout_ms,
+                   size_t max_connections)
       : http_(http),
         threads_(threads),
-        keep_alive_timeout_ms_(keep_alive_timeout_ms) {}
+        max_connections_(max_connections),
+        idle_(keep_alive_timeout_ms,
+              [this](Connection* c) { enqueue(c); },
+              [this](Connection* c) { finish(c); }),
+        // Made here, not in run(): stop() may come (from a signal thread)
+        // before run() starts.
+        wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
   ~ConnectionEngine() {
     for (const Listener& l : listeners_) ::close(l.fd);
@@ -302,8 +503,8 @@ class ConnectionEngine {
   }
 
   bool run() {
-    wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wake_fd_ < 0 || listeners_.empty()) return false;
+    if (wake_fd_ < 0 || listeners_.empty() || !idle_.start()) return false;
+    raise_open_file_limit();
     running_ = true;
     for (int i = 0; i < threads_; ++i) {
       workers_.emplace_back([this] { worker_main(); });
@@ -311,6 +512,7 @@ class ConnectionEngine {
     accept_loop();
     for (const Listener& l : listeners_) ::close(l.fd);
     listeners_.clear();
+    idle_.stop_and_close_all();
     drain();
     running_ = false;
     return true;
@@ -332,6 +534,17 @@ class ConnectionEngine {
     int fd;
     const TlsContext* tls;
   };
+
+  // Each connection is a descriptor: let --max-connections be reached
+  // before the soft limit (often 1024) refuses accept().
+  void raise_open_file_limit() const {
+    rlimit lim{};
+    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+    rlim_t want = static_cast<rlim_t>(max_connections_) + 256;
+    if (lim.rlim_cur >= want) return;
+    lim.rlim_cur = lim.rlim_max == RLIM_INFINITY ? want : std::min(want, lim.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &lim);
+  }
 
   static int bind_socket(const std::string& host, int port) {
     addrinfo hints{};
@@ -398,6 +611,12 @@ class ConnectionEngine {
         }
         continue;  // ECONNABORTED, EINTR, EPROTO...: the next one
       }
+      if (open_count_.load(std::memory_order_relaxed) >= max_connections_) {
+        // --max-connections: refused at once, so that the connections
+        // already open keep their service.
+        ::close(fd);
+        continue;
+      }
       int yes = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
       SSL* ssl = nullptr;
@@ -412,11 +631,21 @@ class ConnectionEngine {
       {
         std::lock_guard<std::mutex> lock(mu_);
         open_.insert(c);
-        queue_.push_back(c);
+        open_count_.store(open_.size(), std::memory_order_relaxed);
       }
-      work_cv_.notify_one();
+      enqueue(c);
     }
     return true;
+  }
+
+  // Hands `c` to a worker.
+  void enqueue(Connection* c) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(c);
+      queued_.store(queue_.size(), std::memory_order_relaxed);
+    }
+    work_cv_.notify_one();
   }
 
   void worker_main() {
@@ -428,47 +657,74 @@ class ConnectionEngine {
         if (queue_.empty()) return;
         c = queue_.front();
         queue_.pop_front();
+        queued_.store(queue_.size(), std::memory_order_relaxed);
       }
       serve(c);
     }
   }
 
-  // Serves requests on `c` until it closes, then closes it.
+  // Serves requests on `c` until it closes (then closes it) or goes idle
+  // (then parks it in the idle set, which hands it back when readable).
   void serve(Connection* c) {
-    tl_connection = &c->state;
-    bool ok = true;
-    if (c->ssl != nullptr && !c->handshaken) {
-      // A client speaking plain HTTP to this port, or one that never
-      // finishes its handshake, just loses its connection.
-      ok = c->handshaken = c->stream.handshake();
-    }
-    while (ok && c->requests_left > 0 && wait_for_request(*c)) {
-      bool last = stopping_ || c->requests_left == 1;
+    for (;;) {
+      if (c->ssl != nullptr && !c->handshaken) {
+        // A client speaking plain HTTP to this port, or one whose
+        // handshake fails, just loses its connection.
+        int step = c->stream.handshake_step();
+        if (step < 0) break;
+        if (step > 0) {
+          c->handshaken = true;
+          continue;
+        }
+        c->ready = false;
+        int w = brief_wait(*c);
+        if (w > 0) continue;
+        if (w == 0 && park(c)) return;
+        break;
+      }
+      if (!c->ready && !c->stream.has_buffered()) {
+        int w = brief_wait(*c);
+        if (w == 0 && park(c)) return;
+        if (w <= 0) break;
+      }
+      c->ready = false;
+      bool last = stopping_ || c->requests_left <= 1;
       bool connection_closed = false;
+      tl_connection = &c->state;
       bool ret = http_.serve_one(c->stream, last, connection_closed);
+      tl_connection = nullptr;
+      ret = c->stream.flush() && ret;
       if (!ret || last || connection_closed || c->state.close_after ||
           c->state.suppress_writes) {
         break;
       }
       --c->requests_left;
     }
-    tl_connection = nullptr;
     finish(c);
   }
 
-  // Waits for the next request on an idle keep-alive connection, in slices
-  // so that stop() is noticed within one slice. Once stopping, only a
-  // request that has already arrived is served.
-  bool wait_for_request(Connection& c) const {
-    if (c.stream.has_buffered()) return true;
-    constexpr int kSliceMs = 100;
-    for (int waited = 0; waited < keep_alive_timeout_ms_; waited += kSliceMs) {
-      if (stopping_) return wait_fd(c.fd, POLLIN, 0) > 0;
-      int r = wait_fd(c.fd, POLLIN, kSliceMs);
-      if (r != 0) return r > 0;
+  // After a response (or a handshake step) on an idle connection: waits a
+  // little for the client's next bytes, which on a busy connection come
+  // soon, so it keeps its worker and skips the idle set. The wait is in
+  // short slices and ends as soon as a connection is queued for a worker,
+  // so holding costs a waiting client at most one slice. 1: readable;
+  // 0: still idle (park it); -1: close it (stopping with nothing sent, or
+  // an error).
+  int brief_wait(const Connection& c) const {
+    if (stopping_) return wait_fd(c.fd, POLLIN, 0) > 0 ? 1 : -1;
+    // Measured with wrk on 32 connections of a loaded 2-core machine: a
+    // 2 ms hold parked 3% of requests, 20 ms 0.1%.
+    constexpr int kHoldMs = 20;
+    constexpr int kSliceMs = 2;
+    for (int waited = 0;; waited += kSliceMs) {
+      bool contended = queued_.load(std::memory_order_relaxed) > 0;
+      int r = wait_fd(c.fd, POLLIN, contended ? 0 : kSliceMs);
+      if (r != 0) return r > 0 ? 1 : -1;
+      if (contended || stopping_ || waited + kSliceMs >= kHoldMs) return 0;
     }
-    return false;
   }
+
+  bool park(Connection* c) { return !stopping_ && idle_.park(c); }
 
   void finish(Connection* c) {
     const int fd = c->fd;
@@ -482,6 +738,7 @@ class ConnectionEngine {
     {
       std::lock_guard<std::mutex> lock(mu_);
       open_.erase(c);
+      open_count_.store(open_.size(), std::memory_order_relaxed);
       if (open_.empty()) drained_cv_.notify_all();
     }
     delete c;
@@ -551,9 +808,10 @@ class ConnectionEngine {
 
   MockHttpServer& http_;
   const int threads_;
-  const int keep_alive_timeout_ms_;
+  const size_t max_connections_;
+  IdleSet idle_;
+  const int wake_fd_;
   std::vector<Listener> listeners_;
-  int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> running_{false};
   bool left_running_ = false;
@@ -564,6 +822,9 @@ class ConnectionEngine {
   std::deque<Connection*> queue_;          // GUARDED_BY(mu_)
   std::unordered_set<Connection*> open_;   // GUARDED_BY(mu_)
   bool pool_exit_ = false;                 // GUARDED_BY(mu_)
+  // Mirrors of queue_.size() and open_.size() read without the lock.
+  std::atomic<size_t> queued_{0};
+  std::atomic<size_t> open_count_{0};
   std::vector<std::thread> workers_;
 };
 
@@ -660,7 +921,8 @@ Server::Server(Service& service)
   svr.set_write_timeout(5, 0);
   svr.set_payload_max_length(service.config.max_body_bytes);
   engine_ = std::make_unique<ConnectionEngine>(
-      svr, service.config.threads, service.config.keep_alive_timeout_sec * 1000);
+      svr, service.config.threads, service.config.keep_alive_timeout_sec * 1000,
+      service.config.max_connections);
 
   // Requests without a body in this API: answered before httplib would look
   // for one.

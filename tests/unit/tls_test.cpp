@@ -269,6 +269,31 @@ TEST_SUITE("config") {
     CHECK(std::get<Config>(t).tls);
   }
 
+  TEST_CASE("issue 7 README --max-connections: 10000 by default, flag and "
+            "GPM_MAX_CONNECTIONS, 1..1000000") {
+    auto d = parse({});
+    REQUIRE(std::holds_alternative<Config>(d));
+    CHECK(std::get<Config>(d).max_connections == 10000);
+    auto f = parse({"--max-connections", "250"});
+    REQUIRE(std::holds_alternative<Config>(f));
+    CHECK(std::get<Config>(f).max_connections == 250);
+    auto e = gpm::parse_args({}, [](const char* name) -> std::optional<std::string> {
+      return std::string(name) == "GPM_MAX_CONNECTIONS"
+                 ? std::optional<std::string>("77")
+                 : std::nullopt;
+    });
+    REQUIRE(std::holds_alternative<Config>(e));
+    CHECK(std::get<Config>(e).max_connections == 77);
+    for (const char* bad : {"0", "1000001", "-1", "x"}) {
+      CAPTURE(bad);
+      auto r = parse({"--max-connections", bad});
+      REQUIRE(std::holds_alternative<ExitRequest>(r));
+      CHECK(std::get<ExitRequest>(r).code == 2);
+    }
+    CHECK(contains(gpm::usage_text(), "--max-connections"));
+    CHECK(contains(gpm::usage_text(), "GPM_MAX_CONNECTIONS"));
+  }
+
   TEST_CASE("issue 6 inconsistent TLS options exit 2 with the reason") {
     struct Case {
       std::vector<std::string> args;
