@@ -1,0 +1,331 @@
+// The Go Graph SDK (msgraph-sdk-go) against the real binary: every presence
+// operation through the SDK's request builders, its parsed ODataError, and
+// its retry handler against a 429 fault rule.
+//
+// Usage: GPM_URL=http://127.0.0.1:PORT go test -v ./...
+// (scripts/interop-go starts a mock and runs this). With an https:// URL the
+// mock's certificate is trusted through SSL_CERT_FILE. The mock runs in the
+// default permissive auth mode, so the tests also prove the token is sent.
+// The block between the go-config markers is quoted verbatim in the README.
+package interop
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+	azureauth "github.com/microsoft/kiota-authentication-azure-go"
+	khttp "github.com/microsoft/kiota-http-go"
+	msgraph "github.com/microsoftgraph/msgraph-sdk-go"
+	msgraphgocore "github.com/microsoftgraph/msgraph-sdk-go-core"
+	"github.com/microsoftgraph/msgraph-sdk-go/communications"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+)
+
+const (
+	user  = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3"
+	other = "66825e03-7ef5-42da-9069-724602c31f6b"
+	app   = "22553876-f5ab-4529-bffb-cfe50aa89f87"
+)
+
+// go-config
+// staticToken is an azcore.TokenCredential that hands out one fixed token:
+// any non-empty bearer token passes the mock's permissive auth mode.
+type staticToken struct{}
+
+func (staticToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: "any-token", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// newClient points the Graph SDK at the mock: mock is the "listening on" URL,
+// version "v1.0" or "beta". The Azure identity provider sends the token only
+// to the hosts listed, and only over https (or to localhost/127.0.0.1).
+func newClient(mock, tenant, version string) (*msgraph.GraphServiceClient, error) {
+	auth, err := azureauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
+		staticToken{}, []string{"https://graph.microsoft.com/.default"},
+		[]string{"127.0.0.1", "localhost"})
+	if err != nil {
+		return nil, err
+	}
+	// The SDK gzips request bodies by default; the mock answers those with
+	// 415 (D18) and the SDK sends them again uncompressed, but not when it
+	// retries after a 429. So turn request compression off.
+	middleware := msgraphgocore.GetDefaultMiddlewaresWithOptions(&msgraphgocore.GraphClientOptions{})
+	for i, m := range middleware {
+		if _, ok := m.(*khttp.CompressionHandler); ok {
+			middleware[i] = khttp.NewCompressionHandlerWithOptions(khttp.NewCompressionOptions(false))
+		}
+	}
+	adapter, err := msgraph.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth, nil, nil, msgraphgocore.GetDefaultClient(nil, middleware...))
+	if err != nil {
+		return nil, err
+	}
+	adapter.SetBaseUrl(mock + "/tenants/" + tenant + "/" + version) // or mock + "/v1.0"
+	return msgraph.NewGraphServiceClient(adapter), nil
+}
+
+// /go-config
+
+var mock = os.Getenv("GPM_URL")
+
+func client(t *testing.T) *msgraph.GraphServiceClient {
+	t.Helper()
+	if mock == "" {
+		t.Fatal("GPM_URL is not set")
+	}
+	c, err := newClient(mock, "go", "v1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// control calls the mock's /_mock plane with Go's default client (which
+// trusts SSL_CERT_FILE like the SDK) and decodes the JSON answer.
+func control(t *testing.T, method, path string, body any) map[string]any {
+	t.Helper()
+	var rd *bytes.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequest(method, mock+"/tenants/go/_mock"+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out := map[string]any{}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return out
+}
+
+func str(s string) *string { return &s }
+
+func setPresence(t *testing.T, c *msgraph.GraphServiceClient, availability, activity string, d *serialization.ISODuration) {
+	t.Helper()
+	body := users.NewItemPresenceSetPresencePostRequestBody()
+	body.SetSessionId(str(app))
+	body.SetAvailability(str(availability))
+	body.SetActivity(str(activity))
+	body.SetExpirationDuration(d)
+	if err := c.Users().ByUserId(user).Presence().SetPresence().Post(context.Background(), body, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func getPresence(t *testing.T, c *msgraph.GraphServiceClient, id string) models.Presenceable {
+	t.Helper()
+	p, err := c.Users().ByUserId(id).Presence().Get(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestMain(m *testing.M) {
+	if mock != "" {
+		if _, err := http.Post(mock+"/tenants/go/_mock/reset", "application/json", nil); err != nil {
+			fmt.Println("reset:", err)
+			os.Exit(1)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+func TestR3_3SetPresenceThenGet(t *testing.T) {
+	c := client(t)
+	setPresence(t, c, "Busy", "InACall", serialization.NewDuration(0, 0, 0, 1, 0, 0, 0))
+	p := getPresence(t, c, user)
+	t.Logf("GET presence: %s %s", *p.GetAvailability(), *p.GetActivity())
+	if *p.GetId() != user || *p.GetAvailability() != "Busy" || *p.GetActivity() != "InACall" {
+		t.Fatalf("got %s %s %s", *p.GetId(), *p.GetAvailability(), *p.GetActivity())
+	}
+}
+
+func TestR3_4_3ClearPresenceTwiceIsODataError404(t *testing.T) {
+	c := client(t)
+	presence := c.Users().ByUserId(user).Presence()
+	body := users.NewItemPresenceClearPresencePostRequestBody()
+	body.SetSessionId(str(app))
+	if err := presence.ClearPresence().Post(context.Background(), body, nil); err != nil {
+		t.Fatal(err)
+	}
+	if a := *getPresence(t, c, user).GetAvailability(); a != "Offline" {
+		t.Fatalf("after clearPresence: %s", a)
+	}
+	err := presence.ClearPresence().Post(context.Background(), body, nil)
+	var odata *odataerrors.ODataError
+	if !errors.As(err, &odata) {
+		t.Fatalf("want an ODataError, got %v", err)
+	}
+	main := odata.GetErrorEscaped()
+	t.Logf("second clearPresence: %d %s: %s", odata.GetStatusCode(), *main.GetCode(), *main.GetMessage())
+	if odata.GetStatusCode() != 404 || *main.GetCode() != "NotFound" {
+		t.Fatalf("got %d %s", odata.GetStatusCode(), *main.GetCode())
+	}
+	if want := "No presence session exists for sessionId '" + app + "'."; *main.GetMessage() != want {
+		t.Fatalf("message %q", *main.GetMessage())
+	}
+	if id := main.GetInnerError().GetRequestId(); id == nil || len(*id) != 36 {
+		t.Fatalf("innerError request-id %v", id)
+	}
+}
+
+func TestR3_5_R3_6PreferredPresence(t *testing.T) {
+	c := client(t)
+	presence := c.Users().ByUserId(user).Presence()
+	// R3.5.3: the preferred presence shows only while the user has a session.
+	setPresence(t, c, "Available", "Available", serialization.NewDuration(0, 0, 0, 1, 0, 0, 0))
+	body := users.NewItemPresenceSetUserPreferredPresencePostRequestBody()
+	body.SetAvailability(str("DoNotDisturb"))
+	body.SetActivity(str("DoNotDisturb"))
+	body.SetExpirationDuration(serialization.NewDuration(0, 0, 0, 8, 0, 0, 0))
+	if err := presence.SetUserPreferredPresence().Post(context.Background(), body, nil); err != nil {
+		t.Fatal(err)
+	}
+	preferred := *getPresence(t, c, user).GetAvailability()
+	if err := presence.ClearUserPreferredPresence().Post(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	cleared := *getPresence(t, c, user).GetAvailability()
+	t.Logf("preferred then cleared: %s %s", preferred, cleared)
+	if preferred != "DoNotDisturb" || cleared != "Available" {
+		t.Fatalf("got %s then %s", preferred, cleared)
+	}
+}
+
+func TestR3_7SetStatusMessage(t *testing.T) {
+	c := client(t)
+	item := models.NewItemBody()
+	item.SetContent(str("Heads down until noon"))
+	text := models.TEXT_BODYTYPE
+	item.SetContentType(&text)
+	msg := models.NewPresenceStatusMessage()
+	msg.SetMessage(item)
+	body := users.NewItemPresenceSetStatusMessagePostRequestBody()
+	body.SetStatusMessage(msg)
+	if err := c.Users().ByUserId(user).Presence().SetStatusMessage().Post(context.Background(), body, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := *getPresence(t, c, user).GetStatusMessage().GetMessage().GetContent()
+	t.Logf("status message: %s", got)
+	if got != "Heads down until noon" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestE2GetPresencesByUserId(t *testing.T) {
+	c := client(t)
+	body := communications.NewGetPresencesByUserIdPostRequestBody()
+	body.SetIds([]string{user, other})
+	res, err := c.Communications().GetPresencesByUserId().PostAsGetPresencesByUserIdPostResponse(context.Background(), body, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range res.GetValue() {
+		ids = append(ids, *p.GetId())
+		t.Logf("getPresencesByUserId: %s=%s", *p.GetId(), *p.GetAvailability())
+	}
+	sort.Strings(ids)
+	want := []string{user, other}
+	sort.Strings(want)
+	if fmt.Sprint(ids) != fmt.Sprint(want) {
+		t.Fatalf("got %v", ids)
+	}
+}
+
+func TestR6_9RetryAfter429IsRetriedAfterWaiting(t *testing.T) {
+	c := client(t)
+	created := control(t, "POST", "/faults", map[string]any{
+		"id": "go-429", "match": map[string]any{"operation": "setPresence"},
+		"schedule": map[string]any{"next": 1},
+		"action":   map[string]any{"status": 429, "retryAfter": 1}, "checkRetryAfter": true})
+	if fmt.Sprint(created["created"]) != "[go-429]" {
+		t.Fatalf("fault rule: %v", created)
+	}
+	setPresence(t, c, "Away", "Away", serialization.NewDuration(0, 0, 0, 0, 30, 0, 0))
+	report := control(t, "GET", "/faults/go-429", nil)
+	t.Logf("retry: fired %v, retryAfterCheck %v", report["fired"], report["retryAfterCheck"])
+	if report["fired"] != float64(1) || fmt.Sprint(report["retryAfterCheck"]) != "map[tooEarly:0 waited:1]" {
+		t.Fatalf("report %v", report)
+	}
+	if a := *getPresence(t, c, user).GetAvailability(); a != "Away" {
+		t.Fatalf("after the retry: %s", a)
+	}
+}
+
+// D18: with the SDK's defaults (request compression on) every POST goes out
+// gzipped, is refused with 415 UnsupportedMediaType, and is sent again
+// uncompressed by the SDK's CompressionHandler: it works, one round trip
+// dearer. The journal shows the pair.
+func TestD18DefaultGzipRequestFallsBackAfter415(t *testing.T) {
+	auth, err := azureauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
+		staticToken{}, []string{"https://graph.microsoft.com/.default"}, []string{"127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter, err := msgraph.NewGraphRequestAdapter(auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter.SetBaseUrl(mock + "/tenants/go-gzip/v1.0")
+	c := msgraph.NewGraphServiceClient(adapter)
+	body := users.NewItemPresenceSetPresencePostRequestBody()
+	body.SetSessionId(str(app))
+	body.SetAvailability(str("Busy"))
+	body.SetActivity(str("InACall"))
+	body.SetExpirationDuration(serialization.NewDuration(0, 0, 0, 1, 0, 0, 0))
+	if err := c.Users().ByUserId(user).Presence().SetPresence().Post(context.Background(), body, nil); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", mock+"/tenants/go-gzip/_mock/journal?path=*/setPresence", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var journal struct {
+		Entries []struct {
+			Status    int     `json:"status"`
+			ErrorCode *string `json:"errorCode"`
+		} `json:"entries"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&journal); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range journal.Entries {
+		code := ""
+		if e.ErrorCode != nil {
+			code = " " + *e.ErrorCode
+		}
+		got = append(got, fmt.Sprintf("%d%s", e.Status, code))
+	}
+	t.Logf("default client's setPresence: %v", got)
+	if fmt.Sprint(got) != "[415 UnsupportedMediaType 200]" {
+		t.Fatalf("journal %v", got)
+	}
+}
