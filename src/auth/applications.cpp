@@ -17,28 +17,17 @@ class Reader : public graph::JsonPathReader<graph::FixtureError> {
  public:
   using JsonPathReader::JsonPathReader;
 
-  std::string text(const json& j, const std::string& path, const char* key,
-                   bool required) const {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) {
-      if (required) fail(path + "." + key, "is required");
-      return {};
-    }
-    if (!it->is_string()) fail(path + "." + key, "must be a string");
-    return it->get<std::string>();
-  }
-
   Application app(const json& j, const std::string& path) const {
     expect_object(j, path);
     only_keys(j, path, {"clientId", "clientSecret", "displayName", "roles"});
     Application a;
-    a.client_id = store::to_lower_ascii(text(j, path, "clientId", true));
+    a.client_id = store::to_lower_ascii(string_at(j, path, "clientId", true));
     if (a.client_id.empty()) fail(path + ".clientId", "must not be empty");
-    a.client_secret = text(j, path, "clientSecret", true);
+    a.client_secret = string_at(j, path, "clientSecret", true);
     if (a.client_secret.empty()) {
       fail(path + ".clientSecret", "must not be empty");
     }
-    a.display_name = text(j, path, "displayName", false);
+    a.display_name = string_at(j, path, "displayName", false);
     if (auto it = j.find("roles"); it != j.end()) {
       if (!it->is_array()) fail(path + ".roles", "must be an array of strings");
       for (size_t i = 0; i < it->size(); ++i) {

@@ -57,17 +57,6 @@ class Parser : public JsonPathReader<FixtureError> {
   }
 
  private:
-  std::string string_at(const json& j, const std::string& path,
-                        const char* key, bool required) {
-    auto it = j.find(key);
-    if (it == j.end() || it->is_null()) {
-      if (required) fail(path + "." + key, "is required");
-      return {};
-    }
-    if (!it->is_string()) fail(path + "." + key, "must be a string");
-    return it->get<std::string>();
-  }
-
   core::TimePoint instant_at(const json& j, const std::string& path,
                              const char* key, core::TimePoint fallback) {
     std::string text = string_at(j, path, key, false);

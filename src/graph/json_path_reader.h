@@ -26,6 +26,19 @@ class JsonPathReader {
     if (!j.is_object()) fail(path, "must be an object");
   }
 
+  // The string at `key` of object `j`; empty when absent or null, unless
+  // `required`.
+  std::string string_at(const nlohmann::json& j, const std::string& path,
+                        const char* key, bool required) const {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) {
+      if (required) fail(path + "." + key, "is required");
+      return {};
+    }
+    if (!it->is_string()) fail(path + "." + key, "must be a string");
+    return it->get<std::string>();
+  }
+
   // Fails on the first key of `j` not in `keys`, so typos are caught.
   void only_keys(const nlohmann::json& j, const std::string& path,
                  std::initializer_list<std::string_view> keys) const {
