@@ -71,8 +71,13 @@ Ctx new_server_ctx() {
   Ctx ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) return ctx;
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  // SSL_OP_IGNORE_UNEXPECTED_EOF: a client that half-closes its socket
+  // without close_notify (as plain-HTTP clients do after a request) ends
+  // its input like a close_notify would, instead of failing the session,
+  // so its answer (e.g. the 400 for a body cut short) can still be sent.
   SSL_CTX_set_options(ctx.get(), SSL_OP_NO_RENEGOTIATION |
-                                     SSL_OP_CIPHER_SERVER_PREFERENCE);
+                                     SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                     SSL_OP_IGNORE_UNEXPECTED_EOF);
   SSL_CTX_set_mode(ctx.get(), SSL_MODE_RELEASE_BUFFERS |
                                   SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   // No TLS 1.3 session tickets: they cost a signature-free but real
