@@ -33,9 +33,11 @@ int serve(gpm::Config config) {
   if (config.clock == ClockMode::Manual) config.clock_start = load_at;
   std::shared_ptr<store::Base> fixtures = std::make_shared<store::Base>(load_at);
   tz::TimeZoneDb zones(config.zoneinfo_dir);
+  graph::FixtureExtras extras;
   if (!config.fixtures.empty()) {
     try {
-      fixtures = graph::load_fixture_base(config.fixtures, load_at, zones);
+      fixtures =
+          graph::load_fixture_base(config.fixtures, load_at, zones, &extras);
     } catch (const graph::FixtureError& e) {
       std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
                 << "\n";
@@ -55,7 +57,14 @@ int serve(gpm::Config config) {
   std::vector<auth::Application> applications;
   if (!config.fixtures.empty()) {
     try {
-      applications = auth::load_applications_file(config.fixtures);
+      // The streamed read kept the applications' JSON; a file read as one
+      // document is parsed again here (it is not of the large, common shape).
+      if (extras.applications) {
+        applications =
+            auth::parse_applications_text(*extras.applications, config.fixtures);
+      } else if (extras.whole_document) {
+        applications = auth::load_applications_file(config.fixtures);
+      }
     } catch (const graph::FixtureError& e) {
       std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
                 << "\n";

@@ -74,6 +74,17 @@ std::vector<Application> load_applications_file(const std::string& path) {
   return parse_applications(doc, path);
 }
 
+std::vector<Application> parse_applications_text(std::string_view text,
+                                                 std::string_view source) {
+  json value = json::parse(text, nullptr, false);
+  if (value.is_discarded()) {
+    throw graph::FixtureError(std::string(source) + ": not valid JSON");
+  }
+  json doc = json::object();
+  doc["applications"] = std::move(value);
+  return parse_applications(doc, source);
+}
+
 const Application* find_application(const std::vector<Application>& apps,
                                     std::string_view client_id) {
   for (const Application& a : apps) {

@@ -28,6 +28,10 @@ std::vector<Application> parse_applications(const nlohmann::json& doc,
                                             std::string_view source);
 // Reads the file at `path` and parses its `applications`.
 std::vector<Application> load_applications_file(const std::string& path);
+// Parses the raw JSON of an `applications` value (what the streamed
+// fixture read kept, graph::FixtureExtras).
+std::vector<Application> parse_applications_text(std::string_view text,
+                                                 std::string_view source);
 
 // The application with this client id (case-insensitive), if any.
 const Application* find_application(const std::vector<Application>& apps,

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,9 +44,20 @@ store::User parse_fixture_user(const nlohmann::json& user,
 // (the same users and the same errors as load_fixture_file, but streamed:
 // users of the common shape go straight into compact records, and no
 // document tree of the whole file is built; issue 8).
+// What load_fixture_base saw beside the users, for the other readers of
+// the same file (the OAuth applications), so they need not parse it again.
+struct FixtureExtras {
+  // The raw JSON of a top-level "applications" value, when the streamed
+  // read found one.
+  std::optional<std::string> applications;
+  // The file was read as one document (not the common shape): its other
+  // keys were not captured here.
+  bool whole_document = false;
+};
 std::shared_ptr<store::Base> load_fixture_base(const std::string& path,
                                                core::TimePoint now,
-                                               const tz::TimeZoneDb& zones);
+                                               const tz::TimeZoneDb& zones,
+                                               FixtureExtras* extras = nullptr);
 
 // Reads and parses the file at `path`.
 store::Snapshot load_fixture_file(const std::string& path, core::TimePoint now,

@@ -618,6 +618,40 @@ TEST_SUITE("fixtures") {
             "0000000c-0000-4000-8000-00000000000c");
     }
   }
+
+  TEST_CASE("load_fixture_base keeps the applications' JSON for the OAuth "
+            "reader, without a second parse of the file") {
+    const std::string path =
+        (std::filesystem::temp_directory_path() / "gpm-fixtures-extras.json")
+            .string();
+    auto load = [&](const std::string& text) {
+      {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+      }
+      gpm::graph::FixtureExtras extras;
+      auto base = gpm::graph::load_fixture_base(path, t0, zones(), &extras);
+      std::filesystem::remove(path);
+      return std::make_pair(base, extras);
+    };
+    auto [base, extras] = load(
+        R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3"}],)"
+        R"("applications":[{"clientId":"a","clientSecret":"s","roles":["x]"]}]})");
+    CHECK_FALSE(extras.whole_document);
+    REQUIRE(extras.applications.has_value());
+    CHECK(*extras.applications ==
+          R"([{"clientId":"a","clientSecret":"s","roles":["x]"]}])");
+    CHECK(base->find("fa8bf3dc-eca7-46b7-bad1-db199b62afc3") !=
+          gpm::store::Base::npos);
+    // No applications key: nothing kept. A document of another shape: the
+    // caller is told to read the file whole.
+    auto [b2, none] = load(R"({"users":[]})");
+    CHECK_FALSE(none.applications.has_value());
+    CHECK_FALSE(none.whole_document);
+    auto [b3, whole] = load(R"({"applications":{},"users":[]})");
+    CHECK(whole.whole_document);
+    CHECK_FALSE(whole.applications.has_value());
+  }
 }
 
 TEST_SUITE("fixtures: fuzz regressions") {
