@@ -39,7 +39,7 @@ std::string_view media_type_of(std::string_view content_type) {
 }
 }  // namespace
 
-bool is_strict_json_media_type(std::string_view content_type) {
+bool is_json_media_type(std::string_view content_type) {
   return iequals(media_type_of(content_type), "application/json");
 }
 
@@ -48,8 +48,8 @@ bool is_form_media_type(std::string_view content_type) {
                  "application/x-www-form-urlencoded");
 }
 
-bool is_json_media_type(std::string_view content_type) {
-  return is_strict_json_media_type(content_type) ||
+bool is_readable_body_media_type(std::string_view content_type) {
+  return is_json_media_type(content_type) ||
          is_form_media_type(content_type);
 }
 

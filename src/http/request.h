@@ -27,10 +27,10 @@ using core::iequals;
 // and for `application/x-www-form-urlencoded`, the one other body the mock
 // reads (the OAuth token endpoint, http/identity.h). The transport reads a
 // body only when this holds; Graph and control routes then accept JSON
-// alone (is_strict_json_media_type) and answer 415 for a form.
-bool is_json_media_type(std::string_view content_type);
+// alone (is_json_media_type) and answer 415 for a form.
+bool is_readable_body_media_type(std::string_view content_type);
 // True for `application/json` with any parameters, in any case (D18).
-bool is_strict_json_media_type(std::string_view content_type);
+bool is_json_media_type(std::string_view content_type);
 // True for `application/x-www-form-urlencoded` with any parameters.
 bool is_form_media_type(std::string_view content_type);
 

@@ -216,7 +216,7 @@ void check_body_headers(const HttpRequest& req) {
   }
   if (req.body.empty() && !req.body_unread) return;
   std::string type = req.header("Content-Type");
-  if (!is_strict_json_media_type(type)) {
+  if (!is_json_media_type(type)) {
     throw errors::unsupported_media_type(
         "The request body must be application/json; got '" +
         (type.empty() ? std::string("no Content-Type") : type) + "'.");

@@ -1040,7 +1040,8 @@ Server::Server(Service& service)
         out.close_connection = true;
       }
     } else if ((chunked || length.value_or(0) > 0) &&
-               (encoded || !is_json_media_type(r.header("Content-Type")))) {
+               (encoded ||
+                !is_readable_body_media_type(r.header("Content-Type")))) {
       // D18: a body that will be refused is not read (httplib would inflate
       // a compressed one, or parse a multipart one, first).
       r.body_unread = true;
