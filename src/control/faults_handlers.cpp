@@ -3,7 +3,7 @@
 // rules with their counters, and read or change its latency. Reset restores
 // the --faults file's rules and latency (D24).
 #include "control/control.h"
-#include "graph/faults_json.h"
+#include "formats/faults_json.h"
 #include "graph/graph_error.h"
 #include "graph/graph_json.h"
 

@@ -5,7 +5,7 @@
 #include "control/control.h"
 #include "core/iso_time.h"
 #include "graph/graph_error.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::control {
 namespace {

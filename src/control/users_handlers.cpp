@@ -2,9 +2,9 @@
 // in bulk too), synthetic Teams-client sessions (D16), calendar-driven
 // states (R2.5, R4.8) and fixture documents loaded at run time.
 #include "control/control.h"
-#include "graph/fixtures.h"
+#include "formats/fixtures.h"
 #include "graph/graph_error.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::control {
 namespace {

@@ -16,7 +16,7 @@
 #include "graph/graph_error.h"
 #include "graph/jwt.h"
 #include "http/request.h"
-#include "http/service.h"
+#include "app/service.h"
 #include "store/tenants.h"
 
 namespace gpm::http {

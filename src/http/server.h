@@ -15,7 +15,7 @@
 #include <string>
 
 #include "http/router.h"
-#include "http/service.h"
+#include "app/service.h"
 
 namespace gpm::http {
 

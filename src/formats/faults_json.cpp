@@ -1,5 +1,5 @@
-#include "graph/faults_json.h"
-#include "graph/json_path_reader.h"
+#include "formats/faults_json.h"
+#include "formats/json_path_reader.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "http/state_file.h"
+#include "app/state_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "graph/fixtures.h"
+#include "formats/fixtures.h"
 #include "graph/graph_json.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::http {
 
