@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/guid.h"
 #include "core/user_presence.h"
 
 namespace gpm::store {
@@ -109,8 +110,7 @@ class Base {
   std::vector<uint32_t> by_id_, by_upn_;
 };
 
-// True for the 8-4-4-4-12 hex form, any case, no braces.
-bool is_guid(std::string_view s);
+using core::is_guid;
 using core::to_lower_ascii;
 
 }  // namespace gpm::store
