@@ -746,6 +746,28 @@ TEST_SUITE("faults_json") {
   }
 }
 
+TEST_SUITE("tenants") {
+  TEST_CASE("D24 find_or_fresh answers an unseen tenant as a fresh one, "
+            "without keeping it or counting it against max_tenants") {
+    gpm::store::FaultSetup setup;
+    setup.rules.push_back(status_rule(ScheduleKind::Next, 1));
+    gpm::core::SystemClock clock;
+    gpm::store::TenantRegistry registry(
+        std::make_shared<const gpm::store::Base>(gpm::store::Snapshot{}), clock,
+        std::nullopt, 1, 0, {}, setup);
+    auto fresh = registry.find_or_fresh("unseen");
+    REQUIRE(fresh);
+    CHECK(fresh->id == "unseen");
+    CHECK(fresh->faults.list().size() == 1);
+    CHECK(registry.size() == 1);
+    CHECK(registry.all().size() == 1);
+    // The limit (1: default only) still refuses creating it.
+    CHECK_FALSE(registry.find_or_create("unseen"));
+    // An existing tenant is itself, not a copy.
+    CHECK(registry.find_or_fresh("default") == registry.find_or_create("default"));
+  }
+}
+
 TEST_SUITE("faults: fuzz regressions") {
   // The twin of the fixture loader's out_of_range crash (1e999 is
   // nlohmann's out_of_range, not a parse_error): --faults must exit 2.
