@@ -3,6 +3,8 @@
 // is the `iss` of the tokens that endpoint issues; both endpoints' tokens
 // pass strict auth. Needs the strict-auth mock of strict_auth_test.cpp
 // (`--auth strict ... --fixtures fixtures/default.json`).
+#include <cctype>
+
 #include "checks.h"
 
 using namespace conformance;
