@@ -16,7 +16,6 @@ using nlohmann::ordered_json;
 
 constexpr std::string_view kBody = "request body";
 
-bool is_get(const std::string& m) { return m == "GET" || m == "HEAD"; }
 
 graph::GraphError rule_not_found(const std::string& id) {
   return graph::GraphError(404, "NotFound",
@@ -70,35 +69,31 @@ HttpResponse clear_rules(store::FaultEngine& faults) {
 
 }  // namespace
 
-HttpResponse handle_faults(Service&, RequestContext& ctx,
-                           const std::vector<std::string>& rest) {
+HttpResponse faults(Service&, RequestContext& ctx, const RouteArgs&) {
   const std::string& m = ctx.request.method;
-  store::FaultEngine& faults = ctx.tenant->faults;
-  if (rest.size() == 1) {
-    if (is_get(m)) return list_rules(faults);
-    if (m == "POST") return create_rules(faults, ctx.request.body);
-    if (m == "DELETE") return clear_rules(faults);
-    throw errors::method_not_allowed("GET, POST, DELETE");
-  }
-  if (rest.size() != 2) throw errors::unknown_path();
-  const std::string& id = rest[1];
-  if (is_get(m)) {
-    auto r = faults.get(id);
+  store::FaultEngine& engine = ctx.tenant->faults;
+  if (is_get(m)) return list_rules(engine);
+  if (m == "POST") return create_rules(engine, ctx.request.body);
+  return clear_rules(engine);
+}
+
+HttpResponse fault(Service&, RequestContext& ctx, const RouteArgs& a) {
+  const std::string& id = a.params[0];
+  store::FaultEngine& engine = ctx.tenant->faults;
+  if (is_get(ctx.request.method)) {
+    auto r = engine.get(id);
     if (!r) throw rule_not_found(id);
     return control_json(graph::fault_rule_json(*r));
   }
-  if (m == "DELETE") {
-    if (!faults.remove(id)) throw rule_not_found(id);
-    return control_json({{"deleted", id}});
-  }
-  throw errors::method_not_allowed("GET, DELETE");
+  if (!engine.remove(id)) throw rule_not_found(id);
+  return control_json({{"deleted", id}});
 }
 
-HttpResponse handle_latency(Service&, RequestContext& ctx) {
-  const std::string& m = ctx.request.method;
+HttpResponse latency(Service&, RequestContext& ctx, const RouteArgs&) {
   store::FaultEngine& faults = ctx.tenant->faults;
-  if (is_get(m)) return control_json(graph::latency_json(faults.latency()));
-  if (m != "PUT") throw errors::method_not_allowed("GET, PUT");
+  if (is_get(ctx.request.method)) {
+    return control_json(graph::latency_json(faults.latency()));
+  }
   json doc = graph::parse_object_body(ctx.request.body, false);
   graph::LatencyUpdates updates;
   try {

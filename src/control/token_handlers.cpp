@@ -65,7 +65,7 @@ std::vector<std::string> names(const json& v, const char* key) {
 
 }  // namespace
 
-HttpResponse handle_token(Service& s, RequestContext& ctx) {
+HttpResponse token(Service& s, RequestContext& ctx, const RouteArgs&) {
   json body = graph::parse_object_body(ctx.request.body, false);
   static constexpr std::string_view kKeys[] = {
       "tenant", "userId", "oid", "appId", "scopes", "roles",

@@ -1,8 +1,9 @@
 // The one entry point every request goes through, whatever carried it (a
-// socket, a $batch item, a fuzz input): parses the raw target, checks auth,
-// finds the route, runs its handler, and writes every failure in the Graph
-// error envelope with request-id, client-request-id and Date (R6.1, R6.2,
-// D12, D13, D18-D20).
+// socket, a $batch item, a fuzz input): parses the raw target, chooses the
+// tenant, matches the route table (http/route_table.h), runs the admission
+// pipeline (http/admission.h) and the row's handler, journals the call, and
+// writes every failure in the Graph error envelope with request-id,
+// client-request-id and Date (R6.1, R6.2, D12, D13, D18-D20).
 // Depends on graph, store, core. Thread-safe: handle() may run concurrently.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include "graph/graph_error.h"
 #include "graph/jwt.h"
 #include "http/request.h"
+#include "http/route_table.h"
 #include "app/service.h"
 #include "store/tenants.h"
 
@@ -56,9 +58,15 @@ inline constexpr std::string_view kODataJson =
 // The header that carries --control-token on /_mock/ requests.
 inline constexpr std::string_view kControlTokenHeader = "X-Mock-Control-Token";
 
+struct BearerToken;
+
 class Router {
  public:
-  explicit Router(Service& service) : service_(service) {}
+  // Serves the mock's own table (mock_route_table()).
+  explicit Router(Service& service);
+  // REQUIRES: `routes` outlives the router.
+  Router(Service& service, const RouteTable& routes)
+      : service_(service), routes_(routes) {}
 
   // Never throws; internal failures become a 500 with a fixed message.
   // With `refusal`, the request is answered with that error instead of
@@ -75,10 +83,12 @@ class Router {
  private:
   HttpResponse dispatch(RequestContext& ctx,
                         const std::vector<std::string>& segments,
-                        std::string_view query) const;
+                        std::string_view query,
+                        const BearerToken& bearer) const;
   void journal(const RequestContext& ctx,
                const HttpResponse& res) const noexcept;
   Service& service_;
+  const RouteTable& routes_;
 };
 
 // Splits the path of a raw target into percent-decoded segments (a trailing
