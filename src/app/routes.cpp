@@ -84,6 +84,7 @@ const RouteTable& mock_route_table() {
       // The control plane (README "Control plane").
       {kGet, "/_mock/health", P::Control, "health", control::health},
       {kGet, "/_mock/routes", P::Control, "routes", control::routes},
+      {kGet, "/_mock/openapi.json", P::Control, "openapi", control::openapi},
       {kGet | kPost, "/_mock/clock", P::Control, "clock", control::clock,
        kControlBody},
       {kPost, "/_mock/reset", P::Control, "reset", control::reset,

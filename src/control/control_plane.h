@@ -17,6 +17,8 @@ using http::Service;
 
 HttpResponse health(Service& s, RequestContext& ctx, const RouteArgs& a);
 HttpResponse routes(Service& s, RequestContext& ctx, const RouteArgs& a);
+// GET /_mock/openapi.json: control/openapi.h.
+HttpResponse openapi(Service& s, RequestContext& ctx, const RouteArgs& a);
 HttpResponse clock(Service& s, RequestContext& ctx, const RouteArgs& a);
 HttpResponse reset(Service& s, RequestContext& ctx, const RouteArgs& a);
 HttpResponse tenants(Service& s, RequestContext& ctx, const RouteArgs& a);
