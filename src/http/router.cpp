@@ -208,7 +208,7 @@ HttpResponse Router::handle(const HttpRequest& request,
       graph_route = plane == Plane::Graph;
       ctx.path = std::string(t.raw_path);
       if (refusal) throw *refusal;
-      res = dispatch(ctx, t.segments, t.query, bearer);
+      res = dispatch(ctx, plane, t.segments, t.query, bearer);
     } catch (const GraphError& thrown) {
       // A refusal wins over whatever else the request would have met.
       const GraphError& e = refusal ? *refusal : thrown;
@@ -300,14 +300,13 @@ HttpResponse Router::reject(const HttpRequest& request,
 
 Router::Router(Service& service) : Router(service, mock_route_table()) {}
 
-HttpResponse Router::dispatch(RequestContext& ctx,
+HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
                               const std::vector<std::string>& seg,
                               std::string_view query,
                               const BearerToken& bearer) const {
   if (seg.empty()) throw errors::unknown_path();
-  Plane plane = routes_.plane_of(seg);
   if (plane == Plane::Control) admit_control(service_, ctx, seg);
-  RouteMatch m = routes_.match(ctx.request.method, seg);
+  RouteMatch m = routes_.match(ctx.request.method, seg, plane);
   if (plane == Plane::Graph && m.kind != RouteMatch::Kind::UnknownPath) {
     // Under a version root the token is checked before the path (D12).
     ctx.version = std::string(m.args.version);
