@@ -305,15 +305,16 @@ std::string usage_text() {
 
 An offline, stateful emulator of the Microsoft Graph presence API.
 
-Options (each also read from the environment variable shown; flags win):
+Options (each also read from the environment variable shown; flags win;
+booleans take true/false, 1/0, yes/no, on/off in any case):
   --host HOST               interface to bind (GPM_HOST) [127.0.0.1]
   --port N                  TCP port, 0 = any free port (GPM_PORT) [8080]
   --fixtures PATH           fixture document to load and reset to (GPM_FIXTURES)
                             [none: no users]
   --clock system|manual     real time, or a frozen clock moved through
                             /_mock/clock (GPM_CLOCK) [system]
-  --clock-start INSTANT     start of the manual clock, e.g.
-                            2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
+  --clock-start INSTANT     start of the manual clock (needs --clock manual),
+                            e.g. 2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
   --auth permissive|strict|off
                             permissive: any non-empty bearer token;
                             strict: a valid Graph JWT with the permissions
@@ -335,8 +336,9 @@ Options (each also read from the environment variable shown; flags win):
                             (GPM_KEEP_ALIVE_TIMEOUT) [5]
   --auto-create-users       create unknown GUID users on first touch instead
                             of 404 (GPM_AUTO_CREATE_USERS=true) [off]
-  --me USER                 who /me is when the token has no oid (GPM_ME)
-                            [the fixtures' "me"]
+  --me USER                 who /me is when the token has no oid: a fixture
+                            user, or any GUID with --auto-create-users
+                            (GPM_ME) [the fixtures' "me"]
   --max-body-bytes N        largest request body; more is 413
                             (GPM_MAX_BODY_BYTES) [1048576]
   --beta-extra-pairs        also accept Busy/Busy, DoNotDisturb/DoNotDisturb,
