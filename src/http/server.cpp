@@ -30,6 +30,7 @@
 #include <httplib.h>
 
 #include "graph/graph_error.h"
+#include "http/content_encoding.h"
 #include "http/tls.h"
 
 namespace gpm::http {
@@ -1021,8 +1022,9 @@ Server::Server(Service& service)
     const size_t limit = service_.config.max_body_bytes;
     auto length = content_length(req);
     bool chunked = is_chunked(req);
-    std::string encoding = req.get_header_value("Content-Encoding");
-    bool encoded = !encoding.empty() && !iequals(encoding, "identity");
+    BodyCoding coding =
+        classify_content_encoding(req.get_header_value("Content-Encoding"));
+    bool encoded = coding == BodyCoding::Unsupported;
     HttpResponse out;
     if (length && *length < 0) {
       auto e = graph::errors::bad_request("The Content-Length header is invalid.");
@@ -1050,6 +1052,11 @@ Server::Server(Service& service)
     } else if (chunked || length.value_or(0) > 0) {
       // D18: without Content-Length or chunking the body is empty, so
       // only an announced body is read; D19: bounded while it arrives.
+      // httplib would inflate gzip itself without noticing a truncated
+      // stream: it reads the raw bytes once the header is gone.
+      if (coding == BodyCoding::Gzip) {
+        const_cast<httplib::Request&>(req).headers.erase("Content-Encoding");
+      }
       bool too_large = false;
       bool ok = reader([&](const char* data, size_t n) {
         if (r.body.size() + n > limit) {
@@ -1067,10 +1074,16 @@ Server::Server(Service& service)
         auto e = graph::errors::bad_request("The request body is malformed.");
         out = router_.handle(r, &e);
         out.close_connection = true;
+      } else if (auto refusal = coding == BodyCoding::Gzip
+                                    ? decode_gzip_body(r, limit)
+                                    : std::nullopt) {
+        out = router_.handle(r, &*refusal);
       } else {
         out = router_.handle(r);
       }
     } else {
+      // No body: a gzip coding of nothing is nothing (the header goes).
+      if (coding == BodyCoding::Gzip) decode_gzip_body(r, limit);
       out = router_.handle(r);
     }
     write_response(out, res);
