@@ -26,7 +26,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	azureauth "github.com/microsoft/kiota-authentication-azure-go"
+	khttp "github.com/microsoft/kiota-http-go"
 	msgraph "github.com/microsoftgraph/msgraph-sdk-go"
+	msgraphgocore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/communications"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
@@ -248,8 +250,34 @@ func TestE2GetPresencesByUserId(t *testing.T) {
 	}
 }
 
+// uncompressedClient is client with the SDK's request compression off: the
+// SDK's retry after a 429 resends a gzip request's body uncompressed while
+// still labelled gzip (see TestD18SDKRetryOfGzipRequestIsMislabelled).
+func uncompressedClient(t *testing.T, tenant string) *msgraph.GraphServiceClient {
+	t.Helper()
+	auth, err := azureauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
+		staticToken{}, []string{"https://graph.microsoft.com/.default"},
+		[]string{"127.0.0.1", "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	middleware := msgraphgocore.GetDefaultMiddlewaresWithOptions(&msgraphgocore.GraphClientOptions{})
+	for i, m := range middleware {
+		if _, ok := m.(*khttp.CompressionHandler); ok {
+			middleware[i] = khttp.NewCompressionHandlerWithOptions(khttp.NewCompressionOptions(false))
+		}
+	}
+	adapter, err := msgraph.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth, nil, nil, msgraphgocore.GetDefaultClient(nil, middleware...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter.SetBaseUrl(mock + "/tenants/" + tenant + "/v1.0")
+	return msgraph.NewGraphServiceClient(adapter)
+}
+
 func TestR6_9RetryAfter429IsRetriedAfterWaiting(t *testing.T) {
-	c := client(t)
+	c := uncompressedClient(t, "go")
 	created := control(t, "POST", "/faults", map[string]any{
 		"id": "go-429", "match": map[string]any{"operation": "setPresence"},
 		"schedule": map[string]any{"next": 1},
@@ -328,4 +356,35 @@ func TestD18GzipRequestsAreOneRequestPerCall(t *testing.T) {
 	if fmt.Sprint(got) != want {
 		t.Fatalf("journal %v, want one entry per call: %v", got, want)
 	}
+}
+
+// D18, an SDK quirk: when a gzip request meets a 429, the SDK's retry
+// handler sends the body again uncompressed but still labelled
+// Content-Encoding: gzip, and the mock (which cannot inflate it) answers 400
+// BadRequest. Code that relies on the SDK's 429 retry for writes turns
+// request compression off (uncompressedClient).
+func TestD18SDKRetryOfGzipRequestIsMislabelled(t *testing.T) {
+	c, err := newClient(mock, "go-gzip-retry", "v1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", mock+"/tenants/go-gzip-retry/_mock/faults",
+		strings.NewReader(`{"id":"r","match":{"operation":"setPresence"},"schedule":{"next":1},"action":{"status":429,"retryAfter":1}}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	body := users.NewItemPresenceSetPresencePostRequestBody()
+	body.SetSessionId(str(app))
+	body.SetAvailability(str("Away"))
+	body.SetActivity(str("Away"))
+	err = c.Users().ByUserId(user).Presence().SetPresence().Post(context.Background(), body, nil)
+	var odata *odataerrors.ODataError
+	if !errors.As(err, &odata) || odata.GetStatusCode() != 400 {
+		t.Fatalf("want the retried request refused with 400, got %v", err)
+	}
+	t.Logf("retry of a gzip request after 429: %d %s", odata.GetStatusCode(),
+		*odata.GetErrorEscaped().GetCode())
 }
