@@ -47,6 +47,7 @@ HttpResponse error_response(const GraphError& e, const RequestContext& ctx) {
                                ctx.client_request_id, e.inner_error());
   res.set_header("Content-Type", "application/json");
   for (const auto& [k, v] : e.headers()) res.set_header(k, v);
+  if (!e.hint().empty()) res.set_header(graph::kHintHeader, e.hint());
   return res;
 }
 
@@ -233,6 +234,10 @@ HttpResponse Router::handle(const HttpRequest& request,
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
+    // Every GET route answers HEAD too, whoever wrote the Allow header.
+    for (auto& [name, value] : res.headers) {
+      if (iequals(name, "Allow")) value = graph::allow_with_head(value);
+    }
     if (graph_route) journal(ctx, res);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - started)
@@ -317,6 +322,10 @@ HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
   }
   switch (m.kind) {
     case RouteMatch::Kind::UnknownPath:
+      if (plane == Plane::Control) {
+        throw errors::unknown_path().with_hint(
+            errors::unknown_control_path_hint());
+      }
       throw errors::unknown_path();
     case RouteMatch::Kind::UnknownSegment:
       throw errors::unknown_segment(m.segment);
