@@ -3,7 +3,8 @@
 #include <unordered_set>
 
 #include "core/iso_time.h"
-#include "store/store.h"
+#include "core/ascii.h"
+#include "core/guid.h"
 
 namespace gpm::graph {
 namespace {
@@ -223,7 +224,7 @@ std::optional<core::StatusMessage> parse_status_message(
   }
   m.content = content->get<std::string>();
   if (const json* ct = member(*msg, "contentType")) {
-    if (!ct->is_string() || store::to_lower_ascii(ct->get<std::string>()) !=
+    if (!ct->is_string() || core::to_lower_ascii(ct->get<std::string>()) !=
                                 "text") {
       throw errors::bad_request(
           "The parameter 'statusMessage.message.contentType' must be 'text'; "
@@ -360,9 +361,9 @@ std::optional<std::vector<std::string>> plain_presence_ids(
       return std::nullopt;
     }
     std::string_view id = body.substr(p + 1, 36);
-    if (!store::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
+    if (!core::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
     p += 38;
-    std::string key = store::to_lower_ascii(id);
+    std::string key = core::to_lower_ascii(id);
     if (seen.count(key)) continue;
     out.push_back(std::move(key));
     // Heap-held (36 > SSO) strings keep their bytes when `out` grows.
@@ -393,11 +394,11 @@ std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
   for (const json& id : *ids) {
-    if (!id.is_string() || !store::is_guid(id.get<std::string>())) {
+    if (!id.is_string() || !core::is_guid(id.get<std::string>())) {
       throw errors::bad_request("The id '" + describe(id) +
                                 "' in 'ids' is not a user object id (GUID).");
     }
-    std::string key = store::to_lower_ascii(id.get<std::string>());
+    std::string key = core::to_lower_ascii(id.get<std::string>());
     if (seen.insert(key).second) out.push_back(std::move(key));
   }
   return out;
