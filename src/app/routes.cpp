@@ -23,10 +23,6 @@ HttpResponse presences_by_user_id(Service& s, RequestContext& ctx,
   return handle_get_presences_by_user_id(s, ctx, a.version);
 }
 
-HttpResponse identity(Service& s, RequestContext& ctx, const RouteArgs& a) {
-  return handle_identity(s, ctx, *a.segments, a.query);
-}
-
 constexpr uint8_t kRead = kAuth | kThrottled | kJournaled | kSelect;
 constexpr uint8_t kAction = kAuth | kThrottled | kJournaled | kBody;
 constexpr uint8_t kControlBody = kBody;
@@ -70,16 +66,19 @@ const RouteTable& mock_route_table() {
 
       // The identity platform (http/identity.h); these answer every method
       // themselves, in OAuth's error shape.
-      {kPost, "/{tenant}/oauth2/v2.0/token", P::Identity, "token", identity},
-      {kPost, "/{tenant}/oauth2/token", P::Identity, "tokenV1", identity},
+      {kPost, "/{tenant}/oauth2/v2.0/token", P::Identity, "token",
+       handle_oauth_token},
+      {kPost, "/{tenant}/oauth2/token", P::Identity, "tokenV1",
+       handle_oauth_token_v1},
       {kGet, "/{tenant}/v2.0/.well-known/openid-configuration", P::Identity,
-       "openidConfiguration", identity},
+       "openidConfiguration", handle_openid_configuration},
       {kGet, "/{tenant}/.well-known/openid-configuration", P::Identity,
-       "openidConfigurationV1", identity},
-      {kGet, "/{tenant}/discovery/v2.0/keys", P::Identity, "keys", identity},
-      {kGet, "/{tenant}/discovery/keys", P::Identity, "keysV1", identity},
+       "openidConfigurationV1", handle_openid_configuration_v1},
+      {kGet, "/{tenant}/discovery/v2.0/keys", P::Identity, "keys",
+       handle_keys},
+      {kGet, "/{tenant}/discovery/keys", P::Identity, "keysV1", handle_keys},
       {kGet, "/{tenant}/discovery/instance", P::Identity, "instance",
-       identity},
+       handle_instance_discovery},
 
       // The control plane (README "Control plane").
       {kGet, "/_mock/health", P::Control, "health", control::health},

@@ -3,7 +3,8 @@
 #include <unordered_set>
 
 #include "core/iso_time.h"
-#include "store/store.h"
+#include "core/ascii.h"
+#include "core/guid.h"
 
 namespace gpm::graph {
 namespace {
@@ -73,6 +74,13 @@ std::optional<core::Duration> optional_duration(const json& obj,
   if (v == nullptr) return std::nullopt;
   std::string text = describe(*v);
   auto d = v->is_string() ? core::parse_iso_duration(text) : std::nullopt;
+  if (!d && v->is_string() &&
+      core::diagnose_iso_duration(text) == core::IsoTextProblem::OutOfRange) {
+    throw errors::bad_request(std::string("The parameter '") + key +
+                              "' value '" + text +
+                              "' is out of range; allowed: " +
+                              std::string(range) + ".");
+  }
   if (!d) {
     throw errors::bad_request(
         std::string("The parameter '") + key + "' value '" + text +
@@ -99,8 +107,14 @@ json parse_object_body(std::string_view body, bool allow_empty) {
     if (allow_empty) return json::object();
     throw errors::bad_request("A JSON object request body is required.");
   }
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw errors::bad_request("The request body is not valid JSON.")
+        .with_hint(errors::invalid_json_hint(e.byte, body.size()));
+  } catch (const json::exception&) {
+    // A number past double's range (1e400): well formed, but not a value.
     throw errors::bad_request("The request body is not valid JSON.");
   }
   if (!j.is_object()) {
@@ -210,7 +224,7 @@ std::optional<core::StatusMessage> parse_status_message(
   }
   m.content = content->get<std::string>();
   if (const json* ct = member(*msg, "contentType")) {
-    if (!ct->is_string() || store::to_lower_ascii(ct->get<std::string>()) !=
+    if (!ct->is_string() || core::to_lower_ascii(ct->get<std::string>()) !=
                                 "text") {
       throw errors::bad_request(
           "The parameter 'statusMessage.message.contentType' must be 'text'; "
@@ -231,6 +245,13 @@ std::optional<core::StatusMessage> parse_status_message(
     }
     std::string dt_text = dt->get<std::string>();
     auto parts = core::parse_iso_datetime(dt_text);
+    if (!parts && core::diagnose_iso_datetime(dt_text) ==
+                      core::IsoTextProblem::OutOfRange) {
+      throw errors::bad_request(
+          "The parameter 'statusMessage.expiryDateTime.dateTime' value '" +
+          dt_text +
+          "' is out of range; years 1700 to 2200 are supported.");
+    }
     if (!parts || parts->offset_minutes) {
       throw errors::bad_request(
           "The parameter 'statusMessage.expiryDateTime.dateTime' value '" +
@@ -340,9 +361,9 @@ std::optional<std::vector<std::string>> plain_presence_ids(
       return std::nullopt;
     }
     std::string_view id = body.substr(p + 1, 36);
-    if (!store::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
+    if (!core::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
     p += 38;
-    std::string key = store::to_lower_ascii(id);
+    std::string key = core::to_lower_ascii(id);
     if (seen.count(key)) continue;
     out.push_back(std::move(key));
     // Heap-held (36 > SSO) strings keep their bytes when `out` grows.
@@ -373,11 +394,11 @@ std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
   for (const json& id : *ids) {
-    if (!id.is_string() || !store::is_guid(id.get<std::string>())) {
+    if (!id.is_string() || !core::is_guid(id.get<std::string>())) {
       throw errors::bad_request("The id '" + describe(id) +
                                 "' in 'ids' is not a user object id (GUID).");
     }
-    std::string key = store::to_lower_ascii(id.get<std::string>());
+    std::string key = core::to_lower_ascii(id.get<std::string>());
     if (seen.insert(key).second) out.push_back(std::move(key));
   }
   return out;

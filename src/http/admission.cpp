@@ -27,6 +27,23 @@ std::string_view trim(std::string_view v) {
   return v;
 }
 
+std::string_view auth_mode_name(AuthMode m) {
+  switch (m) {
+    case AuthMode::Off:
+      return "off";
+    case AuthMode::Strict:
+      return "strict";
+    case AuthMode::Permissive:
+      break;
+  }
+  return "permissive";
+}
+
+// A 401 of authenticate() with the hint naming the --auth mode.
+GraphError with_token_hint(const Service& s, const GraphError& e) {
+  return e.with_hint(errors::token_hint(auth_mode_name(s.config.auth)));
+}
+
 // Strict auth mode: the permission table of spec §5.1 with D6 for
 // `operation` on the presence route `r` (null for routes without one).
 // /me with an application token is the 400 of D12 (in every mode; other
@@ -77,9 +94,11 @@ void throttle(const RequestContext& ctx) {
 void check_body_headers(const HttpRequest& req) {
   std::string encoding = req.header("Content-Encoding");
   if (!encoding.empty() && !iequals(encoding, "identity")) {
+    // gzip is inflated by the transport, which then drops the header; one
+    // that gets here was not (e.g. in a $batch item).
     throw errors::unsupported_media_type(
         "Content-Encoding '" + encoding +
-        "' is not supported; send the body uncompressed.");
+        "' is not supported; send the body uncompressed or gzip-compressed.");
   }
   if (req.body.empty() && !req.body_unread) return;
   std::string type = req.header("Content-Type");
@@ -236,12 +255,12 @@ void authenticate(const Service& s, RequestContext& ctx,
                   const BearerToken& bearer) {
   if (!bearer.present) {
     if (s.config.auth == AuthMode::Off) return;
-    throw errors::token_empty();
+    throw with_token_hint(s, errors::token_empty());
   }
   if (!bearer.valid) {
     if (s.config.auth == AuthMode::Off) return;
-    if (bearer.empty) throw errors::token_empty();
-    throw errors::token_invalid();
+    if (bearer.empty) throw with_token_hint(s, errors::token_empty());
+    throw with_token_hint(s, errors::token_invalid());
   }
   ctx.claims = *bearer.claims;
   if (s.config.auth != AuthMode::Strict) return;
@@ -250,14 +269,16 @@ void authenticate(const Service& s, RequestContext& ctx,
   auth::TokenVerdict verdict =
       auth::check_token(bearer.token, *s.signing_key, check, ctx.now);
   if (verdict != auth::TokenVerdict::Valid) {
-    throw errors::token_rejected(auth::verdict_message(verdict));
+    throw with_token_hint(
+        s, errors::token_rejected(auth::verdict_message(verdict)));
   }
   // D24: a token of another tenant than the path names.
   if (ctx.tenant_prefixed && ctx.claims.tid &&
       store::to_lower_ascii(*ctx.claims.tid) != ctx.tenant->id) {
-    throw errors::token_rejected(
-        "Access token validation failure. The token's tenant (tid) is not "
-        "the tenant of the request path.");
+    throw with_token_hint(
+        s, errors::token_rejected(
+               "Access token validation failure. The token's tenant (tid) is "
+               "not the tenant of the request path."));
   }
 }
 

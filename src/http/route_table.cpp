@@ -115,6 +115,13 @@ RouteTable::RouteTable(std::initializer_list<Route> rows) : rows_(rows) {
       }
     }
   }
+  for (size_t i = 0; i < compiled_.size(); ++i) {
+    const Compiled& c = compiled_[i];
+    size_t slot = c.plane == Plane::Graph
+                      ? (c.version == kVersions[0] ? 0 : 1)
+                      : (c.plane == Plane::Identity ? 2 : 3);
+    by_plane_[slot].push_back(static_cast<uint16_t>(i));
+  }
   for (const Compiled& c : compiled_) {
     std::string path;
     for (const auto& s : c.segments) path += "/" + s;
@@ -125,11 +132,9 @@ RouteTable::RouteTable(std::initializer_list<Route> rows) : rows_(rows) {
 Plane RouteTable::plane_of(const std::vector<std::string>& seg) const {
   if (!seg.empty() && seg[0] == "_mock") return Plane::Control;
   if (seg.size() >= 2 && store::is_valid_tenant_id(seg[0])) {
-    for (const Compiled& c : compiled_) {
+    for (uint16_t i : by_plane_[2]) {
       size_t depth = 0;
-      if (c.plane == Plane::Identity && matches(c, seg, depth)) {
-        return Plane::Identity;
-      }
+      if (matches(compiled_[i], seg, depth)) return Plane::Identity;
     }
   }
   return Plane::Graph;
@@ -161,14 +166,18 @@ bool RouteTable::matches(const Compiled& c, const std::vector<std::string>& seg,
 }
 
 RouteMatch RouteTable::match(std::string_view method,
-                             const std::vector<std::string>& seg) const {
+                             const std::vector<std::string>& seg,
+                             Plane plane) const {
   RouteMatch m;
   if (seg.empty()) return m;
-  Plane plane = plane_of(seg);
   std::string_view version;
+  size_t slot = plane == Plane::Identity ? 2 : 3;
   if (plane == Plane::Graph) {
-    for (std::string_view v : kVersions) {
-      if (iequals(seg[0], v)) version = v;
+    for (size_t v = 0; v < std::size(kVersions); ++v) {
+      if (iequals(seg[0], kVersions[v])) {
+        version = kVersions[v];
+        slot = v;
+      }
     }
     if (version.empty()) return m;  // UnknownPath
   }
@@ -176,10 +185,8 @@ RouteMatch RouteTable::match(std::string_view method,
   size_t deepest = 0;
   const Compiled* at_deepest = nullptr;
   const Compiled* found = nullptr;
-  for (const Compiled& c : compiled_) {
-    if (c.plane != plane || (plane == Plane::Graph && c.version != version)) {
-      continue;
-    }
+  for (uint16_t i : by_plane_[slot]) {
+    const Compiled& c = compiled_[i];
     size_t depth = 0;
     bool full = matches(c, seg, depth);
     if (depth > deepest) {

@@ -96,13 +96,21 @@ struct RouteMatch {
 class RouteTable {
  public:
   explicit RouteTable(std::initializer_list<Route> rows);
+  RouteTable(const RouteTable&) = delete;  // rows are referred to by address
+  RouteTable& operator=(const RouteTable&) = delete;
 
   // Matches the decoded `segments` (after any tenant prefix) of a request
   // with `method`. Literal segments match ignoring ASCII case on the Graph
   // and identity planes and exactly on /_mock/; a Graph action may carry
   // the "microsoft.graph." namespace OData allows.
   RouteMatch match(std::string_view method,
-                   const std::vector<std::string>& segments) const;
+                   const std::vector<std::string>& segments) const {
+    return match(method, segments, plane_of(segments));
+  }
+  // The same when the plane is known (plane_of(segments)).
+  RouteMatch match(std::string_view method,
+                   const std::vector<std::string>& segments,
+                   Plane plane) const;
   // The plane a path belongs to without matching a row (tenant choice,
   // journaling): _mock, identity documents, else Graph.
   Plane plane_of(const std::vector<std::string>& segments) const;
@@ -129,6 +137,9 @@ class RouteTable {
                size_t& depth) const;
   std::vector<Route> rows_;
   std::vector<Compiled> compiled_;
+  // Indexes into compiled_ by plane (Graph: by version, v1.0 then beta),
+  // so a request scans only the rows it could match.
+  std::vector<uint16_t> by_plane_[4];
   std::vector<Entry> entries_;
 };
 

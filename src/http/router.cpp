@@ -47,6 +47,7 @@ HttpResponse error_response(const GraphError& e, const RequestContext& ctx) {
                                ctx.client_request_id, e.inner_error());
   res.set_header("Content-Type", "application/json");
   for (const auto& [k, v] : e.headers()) res.set_header(k, v);
+  if (!e.hint().empty()) res.set_header(graph::kHintHeader, e.hint());
   return res;
 }
 
@@ -208,7 +209,7 @@ HttpResponse Router::handle(const HttpRequest& request,
       graph_route = plane == Plane::Graph;
       ctx.path = std::string(t.raw_path);
       if (refusal) throw *refusal;
-      res = dispatch(ctx, t.segments, t.query, bearer);
+      res = dispatch(ctx, plane, t.segments, t.query, bearer);
     } catch (const GraphError& thrown) {
       // A refusal wins over whatever else the request would have met.
       const GraphError& e = refusal ? *refusal : thrown;
@@ -233,6 +234,10 @@ HttpResponse Router::handle(const HttpRequest& request,
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
+    // Every GET route answers HEAD too, whoever wrote the Allow header.
+    for (auto& [name, value] : res.headers) {
+      if (iequals(name, "Allow")) value = graph::allow_with_head(value);
+    }
     if (graph_route) journal(ctx, res);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - started)
@@ -300,14 +305,13 @@ HttpResponse Router::reject(const HttpRequest& request,
 
 Router::Router(Service& service) : Router(service, mock_route_table()) {}
 
-HttpResponse Router::dispatch(RequestContext& ctx,
+HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
                               const std::vector<std::string>& seg,
                               std::string_view query,
                               const BearerToken& bearer) const {
   if (seg.empty()) throw errors::unknown_path();
-  Plane plane = routes_.plane_of(seg);
   if (plane == Plane::Control) admit_control(service_, ctx, seg);
-  RouteMatch m = routes_.match(ctx.request.method, seg);
+  RouteMatch m = routes_.match(ctx.request.method, seg, plane);
   if (plane == Plane::Graph && m.kind != RouteMatch::Kind::UnknownPath) {
     // Under a version root the token is checked before the path (D12).
     ctx.version = std::string(m.args.version);
@@ -318,6 +322,10 @@ HttpResponse Router::dispatch(RequestContext& ctx,
   }
   switch (m.kind) {
     case RouteMatch::Kind::UnknownPath:
+      if (plane == Plane::Control) {
+        throw errors::unknown_path().with_hint(
+            errors::unknown_control_path_hint());
+      }
       throw errors::unknown_path();
     case RouteMatch::Kind::UnknownSegment:
       throw errors::unknown_segment(m.segment);

@@ -81,7 +81,7 @@ class Router {
                       const graph::GraphError& error) const noexcept;
 
  private:
-  HttpResponse dispatch(RequestContext& ctx,
+  HttpResponse dispatch(RequestContext& ctx, Plane plane,
                         const std::vector<std::string>& segments,
                         std::string_view query,
                         const BearerToken& bearer) const;

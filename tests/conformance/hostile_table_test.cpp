@@ -6,7 +6,7 @@
 // types for every field of every action, invalid UTF-8, NUL bytes, long and
 // non-GUID ids, path traversal and encoded slashes, doubled slashes, absurd
 // query strings, oversized headers and bodies (D19) with Content-Length,
-// chunked and gzip (D18: never inflated), wrong content types (D18),
+// chunked and gzip (D18: inflated up to --max-body-bytes), wrong content types (D18),
 // unsupported methods (D13) and a client that sends byte by byte.
 // Mock-only: it reads /_mock/state.
 #include <zlib.h>
@@ -296,16 +296,16 @@ std::vector<Row> rows() {
            "40\r\n{\"sessionId\"";
   }, 400, bad);
   // ---- encodings and content types (D18) -----------------------------------
-  add("a gzip body inflating to 256 MiB (never inflated)", [=] {
+  add("a gzip body inflating to 256 MiB (inflated only up to the limit)", [=] {
     static const std::string bomb = gzip_of_zeros(256u << 20);
     return post(presence() + "/setPresence", bomb,
                 "Content-Type: application/json\r\nContent-Encoding: gzip\r\n");
-  }, 415, "UnsupportedMediaType");
-  add("a chunked gzip body", [=] {
+  }, 413, "RequestEntityTooLarge");
+  add("a chunked gzip body inflating to 64 MiB", [=] {
     static const std::string bomb = gzip_of_zeros(64u << 20);
     return chunked(presence() + "/setPresence", bomb,
                    "Content-Type: application/json\r\nContent-Encoding: gzip\r\n");
-  }, 415, "UnsupportedMediaType");
+  }, 413, "RequestEntityTooLarge");
   add("Content-Encoding: br", [=] {
     return post(presence() + "/setPresence", set_body({}),
                 "Content-Type: application/json\r\nContent-Encoding: br\r\n");
@@ -398,6 +398,13 @@ RawReply exchange(const std::string& wire) {
 TEST_SUITE("mock-only") {
 
 TEST_CASE("Hostile table: every row gets its Graph error, changes nothing, and the server keeps serving") {
+  // Every row's request is made first: the gzip bombs take seconds to
+  // compress on a busy machine, and made between two rows they would leave
+  // the suite's keep-alive connection idle past --keep-alive-timeout.
+  const std::vector<Row> table = rows();
+  std::vector<std::string> wires;
+  wires.reserve(table.size());
+  for (const Row& row : table) wires.push_back(row.wire());
   begin_mock_case();
   // A non-trivial state to protect: a session, preferred presence and a
   // status message.
@@ -406,12 +413,12 @@ TEST_CASE("Hostile table: every row gets its Graph error, changes nothing, and t
   check_action_ok(set_status_message("v1.0", PathForm::Users, user(),
                                      {{"message", {{"content", "protected"}, {"contentType", "text"}}}}));
   const json before = mock_state();
-  const std::vector<Row> table = rows();
   MESSAGE("hostile rows: " << table.size());
   CHECK(table.size() >= 50);
-  for (const Row& row : table) {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const Row& row = table[i];
     CAPTURE(row.name);
-    const std::string wire = row.wire();
+    const std::string& wire = wires[i];
     const auto started = std::chrono::steady_clock::now();
     RawReply reply = exchange(wire);
     const auto took = std::chrono::steady_clock::now() - started;
