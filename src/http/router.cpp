@@ -344,6 +344,10 @@ HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
 HttpResponse transport_error_response(int status, core::TimePoint now,
                                       std::string_view client_request_id) {
   HttpResponse res;
+  // What the library refused may lie unread on the connection (the headers
+  // and body after a bad request line, a body too large): kept open, the
+  // connection would read them as the next request.
+  res.close_connection = true;
   try {
     res.status = status;
     std::string request_id = new_request_id();

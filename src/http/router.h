@@ -104,7 +104,8 @@ std::vector<std::pair<std::string, std::string>> query_params(
 std::string new_request_id();
 
 // A Graph error response for status `status` when the HTTP library itself
-// refused the request (bad request line, URI too long, ...). Never throws.
+// refused the request (bad request line, URI too long, ...), closing the
+// connection after it. Never throws.
 HttpResponse transport_error_response(int status, core::TimePoint now,
                                       std::string_view client_request_id);
 

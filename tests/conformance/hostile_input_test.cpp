@@ -254,6 +254,28 @@ TEST_CASE("D1 a 100,000-deep JSON value in any parameter of any action is 400 Ba
   baseline.check_unchanged();
 }
 
+TEST_CASE("a request the HTTP layer refuses ends its connection, so its unread rest is never read as the next request") {
+  // An unknown method is refused before the headers and body are read;
+  // kept open, the connection would parse those leftovers as the next
+  // request and answer a well-formed one with 400 (found by schemathesis).
+  RawConnection conn;
+  REQUIRE(conn.connected());
+  REQUIRE(conn.send_all("QUERY /_mock/health HTTP/1.1\r\n" + host_header() +
+                        "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+  RawReply refused = conn.read_reply(3000ms);
+  INFO(refused.describe());
+  check_graph_error(refused, 400, "BadRequest");
+  auto connection = refused.headers.find("Connection");
+  REQUIRE(connection != refused.headers.end());
+  CHECK(connection->second == "close");
+  // Whatever the server does with more bytes, it never answers them as a
+  // request: the connection is closed.
+  conn.send_all("GET /_mock/health HTTP/1.1\r\n" + host_header() + "\r\n");
+  RawReply next = conn.read_reply(3000ms);
+  INFO(next.describe());
+  CHECK(next.status == 0);
+}
+
 TEST_CASE("D18 a POST with neither Content-Length nor chunking is answered at once as an empty body") {
   Baseline baseline;
   struct Case {
