@@ -1,4 +1,4 @@
-#include "http/tls.h"
+#include "net/tls_context.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <fstream>
 
-namespace gpm::http {
+namespace gpm::net {
 namespace {
 
 template <typename T, void (*Free)(T*)>
@@ -256,4 +256,4 @@ ssl_st* TlsContext::new_ssl(int fd) const {
   return ssl;
 }
 
-}  // namespace gpm::http
+}  // namespace gpm::net
