@@ -56,7 +56,8 @@ BodyPlan plan_body(std::string_view method, const BodyAnnouncement& body,
 graph::GraphError refusal_error(TransportRefusal why, size_t limit) {
   switch (why) {
     case TransportRefusal::BadContentLength:
-      return graph::errors::bad_request("The Content-Length header is invalid.");
+      return graph::errors::bad_request(
+          "The Content-Length header is invalid.");
     case TransportRefusal::BodyTooLarge:
       return graph::errors::payload_too_large(limit);
     case TransportRefusal::BodyMalformed:

@@ -1,12 +1,13 @@
 #include "http/server.h"
 
+#include <httplib.h>
+
 #include <algorithm>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <string>
-#include <httplib.h>
 
 #include "graph/graph_error.h"
 #include "http/body_admission.h"
@@ -109,7 +110,7 @@ HttpRequest to_request(const httplib::Request& req) {
 // Writes `out` into httplib's response, and what it asks of the
 // connection into `conn` (nullptr: a request whose head did not parse).
 void answer_into(const HttpResponse& out, httplib::Response& res,
-                    net::Connection* conn) {
+                 net::Connection* conn) {
   res.status = out.status;
   std::string content_type;
   for (const auto& [k, v] : out.headers) {
@@ -243,26 +244,26 @@ HttplibAdapter::HttplibAdapter(Service& service, const Router& router)
 
   // Statuses httplib sets itself (bad request line, URI too long, ...) get
   // the Graph envelope. Nothing here may throw: 0.11 does not catch it.
-  set_error_handler(HandlerWithResponse(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        try {
-          if (!res.body.empty() || res.has_header("request-id")) {
-            return HandlerResponse::Unhandled;
-          }
-          HttpResponse out = transport_error_response(
-              res.status, default_tenant_now(),
-              req.get_header_value("client-request-id"));
-          answer_into(out, res, connection_of(req));
-          return HandlerResponse::Handled;
-        } catch (...) {
-          return HandlerResponse::Unhandled;
-        }
-      }));
+  set_error_handler(HandlerWithResponse([this](const httplib::Request& req,
+                                               httplib::Response& res) {
+    try {
+      if (!res.body.empty() || res.has_header("request-id")) {
+        return HandlerResponse::Unhandled;
+      }
+      HttpResponse out =
+          transport_error_response(res.status, default_tenant_now(),
+                                   req.get_header_value("client-request-id"));
+      answer_into(out, res, connection_of(req));
+      return HandlerResponse::Handled;
+    } catch (...) {
+      return HandlerResponse::Unhandled;
+    }
+  }));
   set_exception_handler([this](const httplib::Request& req,
                                httplib::Response& res, std::exception_ptr) {
     try {
       answer_into(router_.reject(to_request(req), graph::errors::internal()),
-                     res, connection_of(req));
+                  res, connection_of(req));
     } catch (...) {
       res.status = 500;
     }

@@ -20,9 +20,9 @@ ConnectionEngine::ConnectionEngine(ExchangeHandler& handler,
                                    const EngineOptions& options)
     : handler_(handler),
       options_(options),
-      idle_(options.keep_alive_timeout_ms,
-            [this](Connection* c) { enqueue(c); },
-            [this](Connection* c) { finish(c); }),
+      idle_(
+          options.keep_alive_timeout_ms, [this](Connection* c) { enqueue(c); },
+          [this](Connection* c) { finish(c); }),
       // Made here, not in run(): stop() may come (from a signal thread)
       // before run() starts.
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}

@@ -5,6 +5,12 @@
 // the same code after the handshake (two Stream classes).
 // Knows no protocol above the stream: the handler parses and answers. Std,
 // POSIX and OpenSSL (through Stream and TlsContext) only.
+// Outbound connections (notification delivery, a proxy) are meant to reuse
+// the same parts: the streams take any connected socket (a TlsStream with
+// an SSL set to the connect side handshakes alike), and Connection, the
+// idle set and the pool assume no listener. What is server-shaped is only
+// where connections come from (add_listener/accept) and that the peer
+// speaks first.
 // Thread-safe: run() blocks; stop() may be called from any thread (also a
 // signal thread, before run() starts).
 #pragma once
@@ -41,12 +47,12 @@ class ExchangeHandler {
 };
 
 struct EngineOptions {
-  int threads = 8;                  // most worker threads (two at first)
+  int threads = 8;                   // most worker threads (two at first)
   int keep_alive_timeout_ms = 5000;  // an idle connection's life
-  size_t max_connections = 1024;    // more are closed at accept
-  int read_timeout_ms = 5000;       // one wait for input, per call
-  int write_timeout_ms = 5000;      // one wait for room to write
-  size_t max_exchanges = 1000000;   // per connection
+  size_t max_connections = 1024;     // more are closed at accept
+  int read_timeout_ms = 5000;        // one wait for input, per call
+  int write_timeout_ms = 5000;       // one wait for room to write
+  size_t max_exchanges = 1000000;    // per connection
 };
 
 class ConnectionEngine {

@@ -2,13 +2,13 @@
 // (D18: only an announced JSON or form body is read, a body that would be
 // refused is left unread; D19: a body over the limit is refused, drained up
 // to 16 MiB) and the Graph error each transport refusal becomes.
+#include "http/body_admission.h"
+
 #include <doctest/doctest.h>
 
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "http/body_admission.h"
 
 namespace {
 
@@ -42,11 +42,11 @@ BodyAnnouncement json_of_length(long long n) {
 
 TEST_SUITE("body admission") {
   TEST_CASE("D18 the announcement is read from the headers, in any case") {
-    BodyAnnouncement b = announced_body(with_headers(
-        {{"content-length", "42"},
-         {"TRANSFER-ENCODING", "gzip, Chunked"},
-         {"Content-Encoding", "gzip"},
-         {"content-type", "application/json; charset=utf-8"}}));
+    BodyAnnouncement b = announced_body(
+        with_headers({{"content-length", "42"},
+                      {"TRANSFER-ENCODING", "gzip, Chunked"},
+                      {"Content-Encoding", "gzip"},
+                      {"content-type", "application/json; charset=utf-8"}}));
     CHECK(b.content_length == 42);
     CHECK(b.chunked);
     CHECK(b.content_encoding == "gzip");
@@ -64,8 +64,9 @@ TEST_SUITE("body admission") {
       CHECK(announced_body(with_headers({{"Content-Length", v}}))
                 .content_length == -1);
     }
-    CHECK(announced_body(with_headers({{"Content-Length", "123456789012345678"}}))
-              .content_length == 123456789012345678LL);
+    CHECK(
+        announced_body(with_headers({{"Content-Length", "123456789012345678"}}))
+            .content_length == 123456789012345678LL);
   }
 
   TEST_CASE("D18 a POST without Content-Length or chunking has no body") {
@@ -112,7 +113,8 @@ TEST_SUITE("body admission") {
     CHECK(plan_body("POST", b, kLimit) == BodyPlan::RefuseBadLength);
   }
 
-  TEST_CASE("D19 a Content-Length over the limit is refused, whatever the type") {
+  TEST_CASE(
+      "D19 a Content-Length over the limit is refused, whatever the type") {
     CHECK(plan_body("POST", json_of_length(kLimit), kLimit) == BodyPlan::Read);
     CHECK(plan_body("POST", json_of_length(kLimit + 1), kLimit) ==
           BodyPlan::RefuseTooLarge);
@@ -122,12 +124,14 @@ TEST_SUITE("body admission") {
     CHECK(gpm::http::kDrainBytes == 16 * 1024 * 1024);
   }
 
-  TEST_CASE("a body announced on a method without one is ignored and the "
-            "connection closed") {
+  TEST_CASE(
+      "a body announced on a method without one is ignored and the "
+      "connection closed") {
     for (const char* m : {"GET", "HEAD", "OPTIONS"}) {
       INFO(m);
       CHECK(plan_body(m, BodyAnnouncement{}, kLimit) == BodyPlan::None);
-      CHECK(plan_body(m, json_of_length(3), kLimit) == BodyPlan::IgnoreAndClose);
+      CHECK(plan_body(m, json_of_length(3), kLimit) ==
+            BodyPlan::IgnoreAndClose);
       CHECK(plan_body(m, json_of_length(-1), kLimit) ==
             BodyPlan::IgnoreAndClose);
       BodyAnnouncement chunked;
@@ -140,8 +144,7 @@ TEST_SUITE("body admission") {
     auto bad_length = refusal_error(TransportRefusal::BadContentLength, kLimit);
     CHECK(bad_length.status() == 400);
     CHECK(bad_length.code() == "BadRequest");
-    CHECK(bad_length.message().find("Content-Length") !=
-          std::string::npos);
+    CHECK(bad_length.message().find("Content-Length") != std::string::npos);
     auto too_large = refusal_error(TransportRefusal::BodyTooLarge, kLimit);
     CHECK(too_large.status() == 413);
     CHECK(too_large.code() == "RequestEntityTooLarge");

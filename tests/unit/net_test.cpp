@@ -3,13 +3,13 @@
 // writes), and the connection engine serving a line protocol of its own on
 // loopback (each exchange handed to the handler, close_after and a reset
 // reaching the peer, stop() ending run()).
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
 #include <string>
@@ -137,8 +137,9 @@ TEST_SUITE("net") {
     CHECK_FALSE(readable_now(p.fd[1]));
   }
 
-  TEST_CASE("the engine hands each exchange to its handler; close_after "
-            "ends the connection after the answer, abort(reset) with RST") {
+  TEST_CASE(
+      "the engine hands each exchange to its handler; close_after "
+      "ends the connection after the answer, abort(reset) with RST") {
     LineHandler handler;
     EngineOptions options;
     options.threads = 2;
