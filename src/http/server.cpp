@@ -3,7 +3,6 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -59,16 +58,15 @@ class HttplibStream final : public httplib::Stream {
       return -1;
     }
     ssize_t n = s_.read(ptr, std::min(size, head_left_));
-    if (n > 0) {
-      head_left_ -= static_cast<size_t>(n);
-      if (!line_ended_ && std::memchr(ptr, '\n', static_cast<size_t>(n))) {
-        line_ended_ = true;
-      }
-    }
+    if (n > 0) head_left_ -= static_cast<size_t>(n);
     return n;
   }
   ssize_t write(const char* ptr, size_t size) override {
-    if (head_overflow_) return -1;
+    if (head_overflow_) {
+      // httplib answers (400) only once the request line has been read.
+      past_request_line_ = true;
+      return -1;
+    }
     return s_.write(ptr, size);
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -82,13 +80,13 @@ class HttplibStream final : public httplib::Stream {
   // The head is parsed: stop counting.
   void end_head() { in_head_ = false; }
   bool head_overflow() const { return head_overflow_; }
-  int head_overflow_status() const { return line_ended_ ? 431 : 414; }
+  int head_overflow_status() const { return past_request_line_ ? 431 : 414; }
 
  private:
   net::Stream& s_;
   bool in_head_ = true;
   size_t head_left_ = kMaxHeadBytes;
-  bool line_ended_ = false;
+  bool past_request_line_ = false;
   bool head_overflow_ = false;
 };
 
