@@ -27,8 +27,8 @@ constexpr int kIoTimeoutMs = 5000;
 // carries a link to the connection it arrived on: Request::response_handler
 // is a client-side field the server never reads, and std::function::target
 // gives the link back typed (nullptr for anything else). Set by the setup
-// step of serve_one before any hook runs; absent only for a request whose
-// head did not parse.
+// step of HttplibAdapter::serve before any hook runs; absent only for a
+// request whose head did not parse.
 struct ConnectionLink {
   net::Connection* connection;
   bool operator()(const httplib::Response&) const { return true; }
