@@ -22,6 +22,10 @@ namespace {
 constexpr size_t kMaxHeadBytes = 64 * 1024;
 // One wait for input or for room to write, per call (httplib's default).
 constexpr int kIoTimeoutMs = 5000;
+// Exchanges per keep-alive connection: high, since httplib's default of 5
+// makes clients reconnect (ARCHITECTURE §10). httplib also writes it into
+// each answer's Keep-Alive header.
+constexpr size_t kMaxExchanges = 1000000;
 
 // httplib's hooks are given the request and nothing else, so the request
 // carries a link to the connection it arrived on: Request::response_handler
@@ -213,6 +217,11 @@ class HttplibAdapter final : public httplib::Server,
 
 HttplibAdapter::HttplibAdapter(Service& service, const Router& router)
     : service_(service), router_(router) {
+  // The engine applies these; httplib's copies only show in the Keep-Alive
+  // header it writes.
+  set_keep_alive_max_count(kMaxExchanges);
+  set_read_timeout(kIoTimeoutMs / 1000, 0);
+  set_write_timeout(kIoTimeoutMs / 1000, 0);
   set_payload_max_length(service.config.max_body_bytes);
 
   set_pre_routing_handler(
@@ -364,6 +373,7 @@ Server::Server(Service& service)
   options.max_connections = service.config.max_connections;
   options.read_timeout_ms = kIoTimeoutMs;
   options.write_timeout_ms = kIoTimeoutMs;
+  options.max_exchanges = kMaxExchanges;
   engine_ = std::make_unique<net::ConnectionEngine>(*adapter_, options);
 }
 
