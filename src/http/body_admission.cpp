@@ -29,7 +29,7 @@ BodyAnnouncement announced_body(const HttpRequest& request) {
   b.content_length = parse_content_length(request);
   b.chunked = core::to_lower_ascii(request.header("Transfer-Encoding"))
                   .find("chunked") != std::string::npos;
-  b.content_encoding = request.header("Content-Encoding");
+  b.coding = classify_content_encoding(request.header("Content-Encoding"));
   b.content_type = request.header("Content-Type");
   return b;
 }
@@ -45,9 +45,8 @@ BodyPlan plan_body(std::string_view method, const BodyAnnouncement& body,
     return BodyPlan::RefuseTooLarge;
   }
   if (!body.announced()) return BodyPlan::None;
-  bool encoded = !body.content_encoding.empty() &&
-                 !iequals(body.content_encoding, "identity");
-  if (encoded || !is_readable_body_media_type(body.content_type)) {
+  if (body.coding == BodyCoding::Unsupported ||
+      !is_readable_body_media_type(body.content_type)) {
     return BodyPlan::LeaveUnread;
   }
   return BodyPlan::Read;

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "graph/graph_error.h"
+#include "http/content_encoding.h"
 #include "http/request.h"
 
 namespace gpm::http {
@@ -21,8 +22,8 @@ struct BodyAnnouncement {
   // Content-Length as a number; nullopt when absent; -1 when malformed
   // (not all digits, empty, or over 18 digits).
   std::optional<long long> content_length;
-  bool chunked = false;  // Transfer-Encoding names chunked
-  std::string content_encoding;
+  bool chunked = false;                      // Transfer-Encoding names chunked
+  BodyCoding coding = BodyCoding::Identity;  // of Content-Encoding
   std::string content_type;
 
   // A body is announced: chunked, or a Content-Length above 0. Without
@@ -39,11 +40,12 @@ enum class BodyPlan {
   // A method without a body in this API announced one anyway: dispatch
   // without reading it, then close the connection.
   IgnoreAndClose,
-  // Read it (bounded by the limit while it arrives, D19), then dispatch.
+  // Read it (bounded by the limit while it arrives, D19), then dispatch;
+  // a gzip body is read as sent, then inflated (bounded by the limit too).
   Read,
-  // D18: it would be refused (not JSON or a form, or compressed): dispatch
-  // with body_unread (routes that take a body answer 415) and close, so a
-  // compressed or multipart body is never inflated or parsed.
+  // D18: it would be refused (not JSON or a form, or in a coding other
+  // than gzip): dispatch with body_unread (routes that take a body answer
+  // 415) and close, so such a body is never inflated or parsed.
   LeaveUnread,
   // Refused: Content-Length is malformed (400); close.
   RefuseBadLength,

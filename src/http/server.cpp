@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "graph/graph_error.h"
 #include "http/body_admission.h"
@@ -71,6 +72,7 @@ class HttplibStream final : public httplib::Stream {
       past_request_line_ = true;
       return -1;
     }
+    if (head_method_) return write_head_answer(ptr, size);
     return s_.write(ptr, size);
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -81,14 +83,37 @@ class HttplibStream final : public httplib::Stream {
   }
   socket_t socket() const override { return s_.fd(); }
 
-  // The head is parsed: stop counting.
-  void end_head() { in_head_ = false; }
+  // The head is parsed: stop counting; note a HEAD request.
+  void end_head(const std::string& method) {
+    in_head_ = false;
+    head_method_ = method == "HEAD";
+  }
   bool head_overflow() const { return head_overflow_; }
   int head_overflow_status() const { return past_request_line_ ? 431 : 414; }
 
  private:
+  // httplib 0.11.4 adds "Accept-Ranges: bytes" to HEAD answers (only)
+  // after the mock's hooks ran; the mock serves no ranges (and Graph sends
+  // no such header), so that line is cut from the head, which arrives in
+  // one write.
+  ssize_t write_head_answer(const char* ptr, size_t size) {
+    std::string_view chunk(ptr, size);
+    if (chunk.rfind("HTTP/1.", 0) == 0) {
+      constexpr std::string_view kLine = "\r\nAccept-Ranges: bytes\r\n";
+      size_t at = chunk.find(kLine);
+      if (at != std::string_view::npos && at < chunk.find("\r\n\r\n")) {
+        std::string head(chunk.substr(0, at + 2));
+        head.append(chunk.substr(at + kLine.size()));
+        if (s_.write(head.data(), head.size()) < 0) return -1;
+        return static_cast<ssize_t>(size);
+      }
+    }
+    return s_.write(ptr, size);
+  }
+
   net::Stream& s_;
   bool in_head_ = true;
+  bool head_method_ = false;
   size_t head_left_ = kMaxHeadBytes;
   bool past_request_line_ = false;
   bool head_overflow_ = false;
@@ -171,7 +196,7 @@ class HttplibAdapter final : public httplib::Server,
     // Graph ignores Range on these JSON resources, so drop it.
     const std::function<void(httplib::Request&)> setup =
         [&stream, &conn](httplib::Request& req) {
-          stream.end_head();
+          stream.end_head(req.method);
           req.ranges.clear();
           req.response_handler = ConnectionLink{&conn};
         };
@@ -192,9 +217,11 @@ class HttplibAdapter final : public httplib::Server,
   // read to its answer: a Graph error answered, and journaled, as that
   // request (tenant, headers, journal, access log). The caller decides
   // whether the connection survives.
-  HttpResponse refuse(const HttpRequest& r, TransportRefusal why) const {
-    graph::GraphError e = refusal_error(why, service_.config.max_body_bytes);
+  HttpResponse refuse(const HttpRequest& r, const graph::GraphError& e) const {
     return router_.handle(r, &e);
+  }
+  HttpResponse refuse(const HttpRequest& r, TransportRefusal why) const {
+    return refuse(r, refusal_error(why, service_.config.max_body_bytes));
   }
   // A whole HTTP/1.1 answer (status line, headers, Graph error body and
   // Connection: close) for a head httplib could not read: no request to
@@ -316,6 +343,8 @@ void HttplibAdapter::answer_with_body(const httplib::Request& req,
   HttpResponse out;
   switch (plan_body(r.method, body, limit)) {
     case BodyPlan::None:
+      // No body: a gzip coding of nothing is nothing (the header goes).
+      if (body.coding == BodyCoding::Gzip) decode_gzip_body(r, limit);
       out = router_.handle(r);
       break;
     case BodyPlan::IgnoreAndClose:
@@ -341,6 +370,11 @@ void HttplibAdapter::answer_with_body(const httplib::Request& req,
       out.close_connection = true;
       break;
     case BodyPlan::Read: {
+      // httplib would inflate gzip itself without noticing a truncated
+      // stream: it reads the raw bytes once the header is gone.
+      if (body.coding == BodyCoding::Gzip) {
+        const_cast<httplib::Request&>(req).headers.erase("Content-Encoding");
+      }
       bool too_large = false;
       bool ok = reader([&](const char* data, size_t n) {
         if (r.body.size() + n > limit) {
@@ -354,6 +388,11 @@ void HttplibAdapter::answer_with_body(const httplib::Request& req,
         out = refuse(r, too_large ? TransportRefusal::BodyTooLarge
                                   : TransportRefusal::BodyMalformed);
         out.close_connection = true;
+      } else if (auto refusal = body.coding == BodyCoding::Gzip
+                                    ? decode_gzip_body(r, limit)
+                                    : std::nullopt) {
+        // Read whole, so the connection stays usable.
+        out = refuse(r, *refusal);
       } else {
         out = router_.handle(r);
       }
