@@ -170,4 +170,24 @@ bool lifecycle_take_due(LifecycleSchedule& s, TimePoint t) {
   return true;
 }
 
+std::string_view lifecycle_event_name(LifecycleEvent e) {
+  switch (e) {
+    case LifecycleEvent::ReauthorizationRequired:
+      return "reauthorizationRequired";
+    case LifecycleEvent::SubscriptionRemoved:
+      return "subscriptionRemoved";
+    case LifecycleEvent::Missed:
+      return "missed";
+  }
+  return "";
+}
+
+std::optional<LifecycleEvent> parse_lifecycle_event(std::string_view name) {
+  for (auto e : {LifecycleEvent::ReauthorizationRequired,
+                 LifecycleEvent::SubscriptionRemoved, LifecycleEvent::Missed}) {
+    if (name == lifecycle_event_name(e)) return e;
+  }
+  return std::nullopt;
+}
+
 }  // namespace gpm::core

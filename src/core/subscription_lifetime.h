@@ -11,7 +11,7 @@
 //     and when a PATCH re-validates the notification URL;
 //   §9.1 (C23; D52): `reauthorizationRequired` at expirationDateTime - 15 min
 //     when a lifecycle URL is set, rescheduled by an expiry-moving PATCH,
-//     cancelled by reauthorize;
+//     cancelled by reauthorize; D53's on-demand lifecycle events;
 //   §5 (D60): the order of the steps processed at one timeline instant.
 // Decisions where the spec is silent (see the report of this work):
 //   * a PATCH whose expirationDateTime equals the stored one does not move
@@ -139,6 +139,17 @@ bool lifecycle_on_reauthorize(LifecycleSchedule& s);
 // At timeline instant t: true when the item is due now; it is then
 // considered created (the schedule is cleared, it fires once).
 bool lifecycle_take_due(LifecycleSchedule& s, TimePoint t);
+
+// The lifecycleEvent values (C23) and D53's on-demand events. Names are
+// matched exactly (they are JSON enum values of the control plane).
+enum class LifecycleEvent { ReauthorizationRequired, SubscriptionRemoved, Missed };
+std::string_view lifecycle_event_name(LifecycleEvent e);
+std::optional<LifecycleEvent> parse_lifecycle_event(std::string_view name);
+// D53: subscriptionRemoved deletes the subscription before its item is
+// queued (its own item is exempt from D47's drop).
+inline bool deletes_subscription_first(LifecycleEvent e) {
+  return e == LifecycleEvent::SubscriptionRemoved;
+}
 
 // --- One timeline instant (§5, D60) ----------------------------------------
 

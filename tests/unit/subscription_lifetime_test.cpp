@@ -227,3 +227,20 @@ TEST_CASE("D60: one timeline instant runs expiry, lifecycle, transitions, delive
   CHECK(kTimelineOrder[2] == TimelineStep::EvaluateTransitions);
   CHECK(kTimelineOrder[3] == TimelineStep::ReleaseDeliveries);
 }
+
+TEST_CASE("C23, D53: lifecycle events by name; only subscriptionRemoved deletes first") {
+  for (auto e : {LifecycleEvent::ReauthorizationRequired,
+                 LifecycleEvent::SubscriptionRemoved, LifecycleEvent::Missed}) {
+    CHECK(parse_lifecycle_event(lifecycle_event_name(e)) == e);
+  }
+  CHECK(lifecycle_event_name(LifecycleEvent::ReauthorizationRequired) ==
+        "reauthorizationRequired");
+  CHECK(lifecycle_event_name(LifecycleEvent::SubscriptionRemoved) == "subscriptionRemoved");
+  CHECK(lifecycle_event_name(LifecycleEvent::Missed) == "missed");
+  for (const char* bad : {"", "Missed", "subscriptionDeleted", "reauthorizationrequired"}) {
+    CHECK_FALSE(parse_lifecycle_event(bad).has_value());
+  }
+  CHECK(deletes_subscription_first(LifecycleEvent::SubscriptionRemoved));
+  CHECK_FALSE(deletes_subscription_first(LifecycleEvent::Missed));
+  CHECK_FALSE(deletes_subscription_first(LifecycleEvent::ReauthorizationRequired));
+}
