@@ -158,7 +158,11 @@ void restore_state_file(Service& s, const std::string& path) {
       !doc["tenants"].is_object()) {
     throw graph::FixtureError(path + ": $.tenants: must be an object");
   }
-  for (auto& [id, tenant_doc] : doc["tenants"].items()) {
+  for (auto item : doc["tenants"].items()) {
+    // Named, not a structured binding: clang 14 (the fuzz build) cannot
+    // capture a structured binding in the lambda below.
+    const std::string& id = item.key();
+    json& tenant_doc = item.value();
     if (!store::is_valid_tenant_id(id)) {
       throw graph::FixtureError(path + ": $.tenants." + id +
                                 ": not a valid tenant id");
