@@ -1,4 +1,5 @@
 #include "formats/faults_json.h"
+#include "formats/json_document.h"
 #include "formats/json_path_reader.h"
 
 #include <charconv>
@@ -378,17 +379,7 @@ LatencyUpdates parse_latency_document(const json& doc, std::string_view source,
 
 store::FaultSetup parse_faults_document(std::string_view text,
                                         std::string_view source) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw FaultsError(std::string(source) + ": $: invalid JSON at byte " +
-                      std::to_string(e.byte));
-  } catch (const json::exception&) {
-    // 1e999: out_of_range, not a parse_error.
-    throw FaultsError(std::string(source) +
-                      ": $: invalid JSON: a number is out of range");
-  }
+  json doc = formats::parse_document<FaultsError>(text, source);
   Parser p(source);
   p.expect_object(doc, "$");
   p.only_keys(doc, "$", {"rules", "latency"});
@@ -405,11 +396,9 @@ store::FaultSetup parse_faults_document(std::string_view text,
 }
 
 store::FaultSetup load_faults_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FaultsError(path + ": cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_faults_document(ss.str(), path);
+  auto text = formats::read_file(path);
+  if (!text) throw FaultsError(path + ": cannot be read");
+  return parse_faults_document(*text, path);
 }
 
 void restore_faults_state(const json& j, std::string_view source,
