@@ -137,12 +137,14 @@ graph::GraphError fault_error(const store::FaultAction& a) {
 
 // The app a fault rule matches: the sessionId a set/clearPresence body
 // names, else the token's app.
-std::string fault_app(const RequestContext& ctx, std::string_view operation) {
+// The parsed object is kept for the handler (RequestContext::body_object).
+std::string fault_app(RequestContext& ctx, std::string_view operation) {
   if (operation == "setPresence" || operation == "clearPresence") {
     auto body = nlohmann::json::parse(ctx.request.body, nullptr, false);
     if (body.is_object()) {
-      auto it = body.find("sessionId");
-      if (it != body.end() && it->is_string()) {
+      ctx.body_object = std::move(body);
+      auto it = ctx.body_object->find("sessionId");
+      if (it != ctx.body_object->end() && it->is_string()) {
         return store::to_lower_ascii(it->get<std::string>());
       }
     }
