@@ -17,11 +17,6 @@ using nlohmann::ordered_json;
 constexpr std::string_view kBody = "request body";
 
 
-graph::GraphError rule_not_found(const std::string& id) {
-  return graph::GraphError(404, "NotFound",
-                           "No fault rule '" + id + "' in this tenant.");
-}
-
 HttpResponse list_rules(const store::FaultEngine& faults) {
   ordered_json rules = ordered_json::array();
   for (const auto& r : faults.list()) rules.push_back(graph::fault_rule_json(r));
@@ -51,8 +46,7 @@ HttpResponse create_rules(store::FaultEngine& faults, const std::string& body) {
     }
   }
   if (!taken.empty()) {
-    throw graph::GraphError(409, "Conflict",
-                            "Fault rule ids already in use: " + taken + ".");
+    throw errors::fault_rule_ids_taken(taken);
   }
   ordered_json created = ordered_json::array();
   for (auto& r : rules) created.push_back(faults.add(std::move(r)));
@@ -82,10 +76,10 @@ HttpResponse fault(Service&, RequestContext& ctx, const RouteArgs& a) {
   store::FaultEngine& engine = ctx.tenant->faults;
   if (is_get(ctx.request.method)) {
     auto r = engine.get(id);
-    if (!r) throw rule_not_found(id);
+    if (!r) throw errors::fault_rule_not_found(id);
     return control_json(graph::fault_rule_json(*r));
   }
-  if (!engine.remove(id)) throw rule_not_found(id);
+  if (!engine.remove(id)) throw errors::fault_rule_not_found(id);
   return control_json({{"deleted", id}});
 }
 

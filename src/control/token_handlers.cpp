@@ -136,11 +136,7 @@ HttpResponse token(Service& s, RequestContext& ctx, const RouteArgs&) {
       t.tenant == ctx.tenant->id ? ctx.tenant
                                  : s.tenants->find_or_create(t.tenant);
   if (!owner) {
-    throw graph::GraphError(
-        503, "ServiceUnavailable",
-        "The mock holds its maximum of " +
-            std::to_string(s.tenants->max_tenants()) +
-            " tenants (--max-tenants); reset or raise the limit.");
+    throw errors::too_many_tenants(s.tenants->max_tenants());
   }
   t.issued_at = owner == ctx.tenant ? ctx.now : owner->clock().now();
   if (auto nbf = text(body, "notBefore")) {

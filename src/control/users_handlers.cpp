@@ -63,10 +63,7 @@ HttpResponse create_users(Service& s, RequestContext& ctx) {
   if (!conflicts.empty()) {
     std::string list;
     for (const auto& c : conflicts) list += (list.empty() ? "" : ", ") + c;
-    throw graph::GraphError(409, "Conflict",
-                            "These users exist already (or repeat in the "
-                            "body); nothing was created: " +
-                                list + ".");
+    throw errors::users_exist(list);
   }
   return control_json({{"created", ids}}, 201);
 }

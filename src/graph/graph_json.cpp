@@ -125,7 +125,12 @@ json parse_object_body(std::string_view body, bool allow_empty) {
 
 SetPresenceRequest parse_set_presence(std::string_view body,
                                       bool beta_extra_pairs) {
-  json j = parse_object_body(body, false);
+  return parse_set_presence_object(parse_object_body(body, false),
+                                  beta_extra_pairs);
+}
+
+SetPresenceRequest parse_set_presence_object(const json& j,
+                                             bool beta_extra_pairs) {
   SetPresenceRequest r;
   r.session_id = required_string(j, "sessionId");
   if (r.session_id.empty()) {
@@ -152,7 +157,10 @@ SetPresenceRequest parse_set_presence(std::string_view body,
 }
 
 std::string parse_clear_presence(std::string_view body) {
-  json j = parse_object_body(body, false);
+  return parse_clear_presence_object(parse_object_body(body, false));
+}
+
+std::string parse_clear_presence_object(const json& j) {
   std::string id = required_string(j, "sessionId");
   if (id.empty()) {
     throw errors::bad_request("The parameter 'sessionId' must not be empty.");

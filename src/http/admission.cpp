@@ -127,39 +127,24 @@ void check_query(RequestContext& ctx, std::string_view query,
   }
 }
 
-// The default Graph code and message of an injected status (fault rules).
+// The error of a status fault: the rule's code and message, else Graph's.
 graph::GraphError fault_error(const store::FaultAction& a) {
-  std::string code = a.code, message = a.message;
-  switch (a.status) {
-    case 429:
-      if (code.empty()) code = "TooManyRequests";
-      if (message.empty()) message = "Please retry again later.";
-      break;
-    case 503:
-      if (code.empty()) code = "ServiceUnavailable";
-      if (message.empty()) message = "The service is temporarily unavailable.";
-      break;
-    case 504:
-      if (code.empty()) code = "GatewayTimeout";
-      if (message.empty()) message = "The gateway timed out.";
-      break;
-    default:
-      if (code.empty()) code = graph::default_code_for_status(a.status);
-      if (message.empty()) message = graph::default_message_for_status(a.status);
-  }
   graph::GraphError::Fields headers;
   if (a.retry_after) headers.emplace_back("Retry-After", *a.retry_after);
-  return graph::GraphError(a.status, code, message, headers);
+  return errors::injected_fault(a.status, a.code, a.message,
+                                std::move(headers));
 }
 
 // The app a fault rule matches: the sessionId a set/clearPresence body
 // names, else the token's app.
-std::string fault_app(const RequestContext& ctx, std::string_view operation) {
+// The parsed object is kept for the handler (RequestContext::body_object).
+std::string fault_app(RequestContext& ctx, std::string_view operation) {
   if (operation == "setPresence" || operation == "clearPresence") {
     auto body = nlohmann::json::parse(ctx.request.body, nullptr, false);
     if (body.is_object()) {
-      auto it = body.find("sessionId");
-      if (it != body.end() && it->is_string()) {
+      ctx.body_object = std::move(body);
+      auto it = ctx.body_object->find("sessionId");
+      if (it != ctx.body_object->end() && it->is_string()) {
         return store::to_lower_ascii(it->get<std::string>());
       }
     }
@@ -275,10 +260,7 @@ void authenticate(const Service& s, RequestContext& ctx,
   // D24: a token of another tenant than the path names.
   if (ctx.tenant_prefixed && ctx.claims.tid &&
       store::to_lower_ascii(*ctx.claims.tid) != ctx.tenant->id) {
-    throw with_token_hint(
-        s, errors::token_rejected(
-               "Access token validation failure. The token's tenant (tid) is "
-               "not the tenant of the request path."));
+    throw with_token_hint(s, errors::token_tenant_mismatch());
   }
 }
 
@@ -293,11 +275,7 @@ void admit_control(const Service& s, const RequestContext& ctx,
   if (!token.empty() && !open_probe &&
       (!ctx.request.has_header(kControlTokenHeader) ||
        !constant_time_equals(ctx.request.header(kControlTokenHeader), token))) {
-    throw GraphError(401, "Unauthorized",
-                     std::string("The /_mock control plane needs the "
-                                 "header ") +
-                         std::string(kControlTokenHeader) +
-                         " with the mock's --control-token.");
+    throw errors::control_token_required(kControlTokenHeader);
   }
   if (ctx.request.method == "POST" || ctx.request.method == "PUT") {
     check_body_headers(ctx.request);

@@ -203,9 +203,7 @@ HttpResponse handle_batch(const Router& router, const RequestContext& ctx,
     if (failed_dependency) {
       responses[i] = item_error(
           router, req,
-          graph::GraphError(424, "FailedDependency",
-                            "The request depends on a request of the batch "
-                            "that failed."));
+          errors::failed_dependency());
     } else if (item.url.size() > kMaxTargetBytes) {
       responses[i] = item_error(
           router, req,

@@ -62,7 +62,7 @@ std::string_view to_string(Plane p) {
 }
 
 uint8_t method_bit(std::string_view m) {
-  if (m == "GET" || m == "HEAD") return kGet;
+  if (is_get(m)) return kGet;
   if (m == "POST") return kPost;
   if (m == "PUT") return kPut;
   if (m == "DELETE") return kDelete;

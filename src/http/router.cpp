@@ -198,11 +198,7 @@ HttpResponse Router::handle(const HttpRequest& request,
         ctx.tenant = service_.tenants->find_or_create(
             store::TenantRegistry::kDefault);
         ctx.now = ctx.tenant->clock().now();
-        throw GraphError(
-            503, "ServiceUnavailable",
-            "The mock holds its maximum of " +
-                std::to_string(service_.tenants->max_tenants()) +
-                " tenants (--max-tenants); reset or raise the limit.");
+        throw errors::too_many_tenants(service_.tenants->max_tenants());
       }
       ctx.now = ctx.tenant->clock().now();
       ctx.tenant_prefixed = t.tenant.has_value();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,6 +50,10 @@ struct RequestContext {
   std::optional<std::string> app;
   // Service::write_sequence when the request's change took effect (journal).
   std::optional<uint64_t> write_sequence;
+  // The body as a JSON object, once something parsed it (fault rules read a
+  // set/clearPresence body's sessionId), so the handler need not parse it
+  // again; empty when not parsed or not an object.
+  std::optional<nlohmann::json> body_object;
 };
 
 inline constexpr std::string_view kODataJson =
