@@ -194,8 +194,10 @@ class HttplibAdapter final : public httplib::Server,
     HttplibStream stream(conn.stream());
     // httplib has already parsed a Range header before our handlers run;
     // Graph ignores Range on these JSON resources, so drop it.
+    bool head_parsed = false;
     const std::function<void(httplib::Request&)> setup =
-        [&stream, &conn](httplib::Request& req) {
+        [&stream, &conn, &head_parsed](httplib::Request& req) {
+          head_parsed = true;
           stream.end_head(req.method);
           req.ranges.clear();
           req.response_handler = ConnectionLink{&conn};
@@ -206,6 +208,13 @@ class HttplibAdapter final : public httplib::Server,
       // httplib gave up without an answer (or one we dropped).
       std::string text = raw_refusal(stream.head_overflow_status());
       conn.stream().write(text.data(), text.size());
+      conn.close_after();
+      return false;
+    }
+    if (!head_parsed) {
+      // A head httplib refused (an unknown method, a bad header line) has
+      // left the rest of the request unread: kept open, the connection
+      // would parse it as the next request.
       conn.close_after();
       return false;
     }
