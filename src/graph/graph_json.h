@@ -89,7 +89,7 @@ nlohmann::ordered_json presence_json(std::string_view user_id,
 
 // The members of presence_json(user_id, view, is_self), appended to `out`
 // as dump() writes them (no braces): the same bytes without building a
-// document tree, for the hot read paths (issue 8).
+// document tree, for the hot read paths.
 void append_presence_members(std::string& out, std::string_view user_id,
                              const core::PresenceView& view, bool is_self);
 // `text` as a JSON string, exactly as dump() writes it.

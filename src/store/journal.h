@@ -32,7 +32,7 @@ struct JournalEntry {
   std::string client_request_id;
   std::string body;  // at most kJournalBodyCap bytes
   bool body_truncated = false;
-  // What fault injection did, e.g. "f1: status 429" (issue 5).
+  // What fault injection did, e.g. "f1: status 429".
   std::optional<std::string> fault;
   // For requests that changed (or tried to change) a user: the mock-wide
   // order in which their changes took effect, taken under the store lock.

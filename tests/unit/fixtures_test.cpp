@@ -520,7 +520,7 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("issue 8 the streaming loader gives the users the document "
+  TEST_CASE("the streaming loader gives the users the document "
             "parser gives: compact ones, whole ones, UPN lookup and me") {
     const std::string text = R"({
       "users": [
@@ -568,7 +568,7 @@ TEST_SUITE("fixtures") {
           gpm::store::Base::npos);
   }
 
-  TEST_CASE("issue 8 the streaming loader fails exactly as the document "
+  TEST_CASE("the streaming loader fails exactly as the document "
             "parser does, naming the file and the JSON path") {
     const std::string ok_user =
         R"({"id":"0000000a-0000-4000-8000-00000000000a","sessions":[{"sessionId":"s","availability":"Away","activity":"Away"}]})";
@@ -601,7 +601,7 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("issue 8 a userPrincipalName given twice names its last user, "
+  TEST_CASE("loader: a userPrincipalName given twice names its last user, "
             "in the streamed state as in a snapshot's") {
     const std::string text = R"({"users":[
       {"id":"0000000a-0000-4000-8000-00000000000a","userPrincipalName":"Same@Contoso.example"},
