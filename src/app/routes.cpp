@@ -31,7 +31,7 @@ constexpr uint8_t kControlBody = kBody;
 
 const RouteTable& mock_route_table() {
   static const RouteTable table{
-      // The Graph API (spec §1): {version} is v1.0 and beta; {presence} is
+      // The Graph API (E1-E11): {version} is v1.0 and beta; {presence} is
       // users/{id}/presence, me/presence and communications/presences/{id}.
       {kGet, "/{version}/{presence}", P::Graph, "getPresence",
        on_presence<handle_get_presence>, kRead},

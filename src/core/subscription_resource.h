@@ -1,6 +1,6 @@
 // The `resource` of a presence subscription: its grammar and its refusals.
 //
-// Implements change-notifications spec §3.1 (C6, C7; D27):
+// Implements change-notifications.md §3.1 (C6, C7; D27):
 //   resource = ["/"] "communications/presences" ( "/" GUID / "?$filter=" filter )
 //   filter   = "id" 1*SP "in" *SP "(" *SP QID *( *SP "," *SP QID ) *SP ")"
 //   QID      = "'" GUID "'"

@@ -44,7 +44,7 @@ GraphError with_token_hint(const Service& s, const GraphError& e) {
   return e.with_hint(errors::token_hint(auth_mode_name(s.config.auth)));
 }
 
-// Strict auth mode: the permission table of spec §5.1 with D6 for
+// Strict auth mode: the permission table of R5.1-R5.5 with D6 for
 // `operation` on the presence route `r` (null for routes without one).
 // /me with an application token is the 400 of D12 (in every mode; other
 // modes meet it in the handler), answered here before any 403. Runs before

@@ -1,4 +1,4 @@
-// The Graph presence operations (spec §3): thin handlers that parse, call
+// The Graph presence operations (E1-E7): thin handlers that parse, call
 // the store, and write the answer.
 #include <nlohmann/json.hpp>
 

@@ -203,7 +203,7 @@ TEST_SUITE("fixtures") {
     CHECK_FALSE(later.status_message.has_value());
   }
 
-  TEST_CASE("spec 2.4 an outOfOfficeSettings message of null reads as null") {
+  TEST_CASE("outOfOfficeSettings: a message of null reads as null") {
     Snapshot s = parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
         "outOfOfficeSettings":{"message":null,"isOutOfOffice":false}}]})");
     auto view = s.users[0].presence.view(t0);

@@ -1,7 +1,7 @@
 // Unit tests for src/http/router: requests handed to http::Router::handle
 // directly (no socket), over a service with a manual clock at
-// 2026-01-01T00:00:00Z and a small snapshot. Covers the route table (spec
-// §1, README "Paths"), auth (D12, D25), the error catalogue on the wire
+// 2026-01-01T00:00:00Z and a small snapshot. Covers the route table
+// (E1-E11), auth (D12, D25), the error catalogue on the wire
 // (R6.1, D8, D9, D13, D18), the common headers (R6.2, D20), content types
 // (R6.3) and the no-leak rule: no internal text on the wire.
 #include "http/router.h"
@@ -295,7 +295,7 @@ TEST_SUITE("router") {
     CHECK(res.header("OData-Version") == "4.0");
   }
 
-  TEST_CASE("spec 2.1 R6.5 GET presence is the presence resource with its "
+  TEST_CASE("R6.5 GET presence is the presence resource with its "
             "@odata.context") {
     Mock m;
     json j = body_of(m.get(presence("v1.0", kAlex)));
@@ -344,7 +344,7 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("spec §1 every action is served under /users/{id}/presence, "
+  TEST_CASE("E1-E11 every action is served under /users/{id}/presence, "
             "/me/presence and /communications/presences/{id}") {
     const std::vector<std::string> forms = {
         "/v1.0/users/" + kAdele + "/presence", "/v1.0/me/presence",
