@@ -70,7 +70,7 @@ struct Config {
   std::string ready_file;
   // Tenants restored from here at start and saved here on clean shutdown.
   std::string state_file;
-  // Fault rules and latency (README "Fault injection") every tenant starts
+  // Fault rules and latency (docs/faults.md) every tenant starts
   // with and resets to; empty: none.
   std::string faults;
   // Strict auth also accepts unsigned (`alg: none`) JWTs.

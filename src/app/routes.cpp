@@ -80,7 +80,7 @@ const RouteTable& mock_route_table() {
       {kGet, "/{tenant}/discovery/instance", P::Identity, "instance",
        handle_instance_discovery},
 
-      // The control plane (README "Control plane").
+      // The control plane (docs/control-plane.md).
       {kGet, "/_mock/health", P::Control, "health", control::health},
       {kGet, "/_mock/routes", P::Control, "routes", control::routes},
       {kGet | kPost, "/_mock/clock", P::Control, "clock", control::clock,

@@ -1,5 +1,5 @@
 // Fixture documents: the users, sessions, preferred presence, status
-// messages and work locations a mock starts with (README "Fixture format"), parsed into a store
+// messages and work locations a mock starts with (docs/fixtures.md), parsed into a store
 // snapshot. Depends on core, store, tz and nlohmann_json. Thread-safe: pure.
 #pragma once
 

@@ -154,7 +154,7 @@ std::string fault_app(RequestContext& ctx, std::string_view operation) {
 
 void sleep_for(std::chrono::milliseconds d) {
   // Runs on the request's worker thread with no lock held, so it delays
-  // only this request (README "Latency").
+  // only this request (docs/faults.md "Latency").
   if (d.count() > 0) std::this_thread::sleep_for(d);
 }
 

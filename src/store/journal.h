@@ -1,5 +1,5 @@
 // The request journal of one tenant: a bounded ring of the Graph requests it
-// received, for tests that verify what their app sent (README "Journal").
+// received, for tests that verify what their app sent (docs/control-plane.md).
 // Depends on core. Thread-safe: every member locks `mutex_`.
 #pragma once
 

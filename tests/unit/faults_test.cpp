@@ -2,7 +2,7 @@
 // fields, $batch items taking status rules only, the first firing rule
 // winning, exhaustion, the Retry-After check on injected monotonic instants
 // (D20) and seeded latency; and src/graph/faults_json: the rule, latency
-// and file formats (README "Fault injection") with their JSON-path errors.
+// and file formats (docs/faults.md) with their JSON-path errors.
 #include <doctest/doctest.h>
 
 #include <chrono>

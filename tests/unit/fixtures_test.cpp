@@ -1,5 +1,5 @@
-// Unit tests for src/graph/fixtures: fixture documents (README "Fixture
-// format") parsed into a store snapshot, and errors that name the source
+// Unit tests for src/graph/fixtures: fixture documents (docs/fixtures.md)
+// parsed into a store snapshot, and errors that name the source
 // and the JSON path of the first problem; fixtures/default.json loads with
 // the docs' example users.
 #include "formats/fixtures.h"

@@ -38,7 +38,7 @@ function graphClient(baseUrl, accessToken) {
   });
 }
 
-// README "Client credentials with @azure/identity" shows this snippet.
+// docs/auth.md shows this snippet.
 function appClient(baseUrl, tenantId) {
   const credential = new ClientSecretCredential(
     tenantId,
