@@ -20,7 +20,8 @@ Prints one "[docs] PASS name" / "[docs] FAIL name" line per check and, last,
   - every fenced sh block runs against a fresh mock (one per page); a
     command followed by "# => TEXT" must print TEXT ("…" matches any run,
     white space is ignored);
-  - docs/options.md lists every flag and variable of --help, and no other.
+  - docs/options.md lists every flag and variable of --help, and no other;
+  - every relative link of README.md (outside the mkdocs site) names a file.
 """
 import json
 import os
@@ -144,6 +145,11 @@ for p in pages():
             hits.append(f"{rel(p)}:{n}: {line.strip()[:100]}")
 check("README.md and docs/ cite nothing outside the repository (issue N, ../shared, ARCHITECTURE §)",
       not hits, "\n".join(hits[:20]))
+
+# README.md is outside the mkdocs site: its relative links are checked here.
+broken = [t for t in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", (ROOT / "README.md").read_text())
+          if not re.match(r"^[a-z]+:", t) and not (ROOT / t).exists()]
+check("every relative link of README.md names a file of the repository", not broken, " ".join(broken))
 
 spec_text = "\n".join(p.read_text() for p in sorted((ROOT / "docs/spec").glob("*.md")))
 defined = set(re.findall(r"^(?:\* )?(R\d+(?:\.\d+)*)\b", spec_text, re.M))
