@@ -154,13 +154,15 @@ std::string mint_token(const SigningKey& key, const TokenRequest& r) {
       iat + std::chrono::duration_cast<std::chrono::seconds>(r.lifetime).count();
   nlohmann::ordered_json p;
   p["aud"] = r.audience;
-  p["iss"] = "https://sts.windows.net/" + r.tenant + "/";
+  bool v2 = r.version == TokenVersion::V2;
+  p["iss"] = !r.issuer.empty() ? r.issuer
+                               : "https://sts.windows.net/" + r.tenant + "/";
   p["iat"] = iat;
   p["nbf"] = nbf;
   p["exp"] = exp;
   if (r.app_name) p["app_displayname"] = *r.app_name;
-  p["appid"] = r.app_id;
-  p["appidacr"] = "1";
+  p[v2 ? "azp" : "appid"] = r.app_id;
+  p[v2 ? "azpacr" : "appidacr"] = "1";
   if (r.roles) {
     p["idtyp"] = "app";
     p["roles"] = *r.roles;
@@ -176,7 +178,7 @@ std::string mint_token(const SigningKey& key, const TokenRequest& r) {
     p["scp"] = scp;
   }
   p["tid"] = r.tenant;
-  p["ver"] = "1.0";
+  p["ver"] = v2 ? "2.0" : "1.0";
   std::string input = base64url_encode(header.dump()) + "." +
                       base64url_encode(p.dump());
   std::string sig = key.sign(input);

@@ -47,8 +47,16 @@ TokenVerdict check_token(std::string_view token, const LazySigningKey& key,
 // The 401 message of a verdict (D12, D21).
 std::string verdict_message(TokenVerdict v);
 
-// What POST /_mock/token and the OAuth endpoint put in a token.
+// The access token format (Entra ID's `ver`): 1.0 (`iss`
+// https://sts.windows.net/{tid}/, `appid`) or 2.0 (`iss` the v2.0
+// authority, `azp`).
+enum class TokenVersion { V1, V2 };
+
+// What POST /_mock/token and the OAuth endpoints put in a token.
 struct TokenRequest {
+  TokenVersion version = TokenVersion::V1;
+  // `iss`; empty: https://sts.windows.net/{tid}/.
+  std::string issuer;
   std::string tenant;                // tid
   std::optional<std::string> user;   // oid of a delegated token
   std::string app_id;                // appid (and azp)
@@ -62,9 +70,10 @@ struct TokenRequest {
   core::Duration lifetime = std::chrono::hours(1);  // exp = iat + lifetime
 };
 
-// An RS256 JWT with the key's kid, shaped like an Entra ID v1.0 access token
-// for Graph (iss https://sts.windows.net/{tid}/, ver 1.0, idtyp app for
-// application tokens).
+// An RS256 JWT with the key's kid, shaped like an Entra ID access token for
+// Graph: v1.0 by default (iss https://sts.windows.net/{tid}/, ver 1.0,
+// appid), or v2.0 (the given iss, ver 2.0, azp); idtyp app for application
+// tokens.
 std::string mint_token(const SigningKey& key, const TokenRequest& request);
 
 // Seconds since the Unix epoch (JWT NumericDate), rounded down.

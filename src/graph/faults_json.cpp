@@ -519,4 +519,110 @@ ordered_json latency_json(
   return j;
 }
 
+ordered_json faults_state_json(const store::FaultEngine& f) {
+  ordered_json j;
+  j["nextId"] = f.next_id();
+  ordered_json rules = ordered_json::array();
+  for (const store::FaultRule& r : f.list()) rules.push_back(fault_rule_json(r));
+  j["rules"] = std::move(rules);
+  auto state = f.latency_state();
+  std::vector<std::pair<std::string, store::LatencySpec>> specs;
+  ordered_json draws = ordered_json::object();
+  for (const auto& l : state) {
+    specs.emplace_back(l.operation, l.spec);
+    if (l.draws) draws[l.operation] = l.draws;
+  }
+  ordered_json latency = latency_json(specs);
+  latency["draws"] = std::move(draws);
+  j["latency"] = std::move(latency);
+  return j;
+}
+
+void restore_faults_state(const json& j, std::string_view source,
+                          const std::string& path, store::FaultEngine& f) {
+  Parser p(source);
+  p.expect_object(j, path);
+  p.only_keys(j, path, {"nextId", "rules", "latency"});
+  auto count_of = [&](const json& v, const std::string& at) {
+    if (!v.is_number_unsigned()) p.fail(at, "must be an integer from 0");
+    return v.get<uint64_t>();
+  };
+  uint64_t next_id = 1;
+  if (auto it = j.find("nextId"); it != j.end()) {
+    next_id = count_of(*it, path + ".nextId");
+  }
+  std::vector<store::FaultRule> rules;
+  if (auto it = j.find("rules"); it != j.end()) {
+    const std::string rp = path + ".rules";
+    if (!it->is_array()) p.fail(rp, "must be an array");
+    std::set<std::string> ids;
+    for (size_t i = 0; i < it->size(); ++i) {
+      const std::string at = rp + "[" + std::to_string(i) + "]";
+      json given = (*it)[i];
+      p.expect_object(given, at);
+      // The reported state, then the rule as it was given.
+      json report = json::object();
+      for (const char* k : {"matched", "fired", "exhausted", "retryAfterCheck"}) {
+        if (auto r = given.find(k); r != given.end()) {
+          report[k] = *r;
+          given.erase(k);
+        }
+      }
+      store::FaultRule rule = p.rule(given, at);
+      if (rule.id.empty()) p.fail(at + ".id", "is required");
+      if (!ids.insert(rule.id).second) p.fail(at + ".id", "duplicate rule id");
+      if (report.contains("matched")) {
+        rule.matched = count_of(report["matched"], at + ".matched");
+      }
+      if (report.contains("fired")) {
+        rule.fired = count_of(report["fired"], at + ".fired");
+      }
+      if (report.contains("exhausted")) {
+        if (!report["exhausted"].is_boolean()) {
+          p.fail(at + ".exhausted", "must be true or false");
+        }
+        rule.exhausted = report["exhausted"].get<bool>();
+      }
+      if (report.contains("retryAfterCheck")) {
+        const json& c = report["retryAfterCheck"];
+        const std::string cp = at + ".retryAfterCheck";
+        p.expect_object(c, cp);
+        p.only_keys(c, cp, {"waited", "tooEarly"});
+        if (c.contains("waited")) {
+          rule.retry_waited = count_of(c["waited"], cp + ".waited");
+        }
+        if (c.contains("tooEarly")) {
+          rule.retry_too_early = count_of(c["tooEarly"], cp + ".tooEarly");
+        }
+      }
+      rules.push_back(std::move(rule));
+    }
+  }
+  LatencyUpdates latency;
+  json draws = json::object();
+  if (auto it = j.find("latency"); it != j.end()) {
+    const std::string lp = path + ".latency";
+    json doc = *it;
+    p.expect_object(doc, lp);
+    if (auto d = doc.find("draws"); d != doc.end()) {
+      draws = *d;
+      doc.erase("draws");
+      p.expect_object(draws, lp + ".draws");
+      for (const auto& [k, v] : draws.items()) count_of(v, lp + ".draws." + k);
+    }
+    latency = p.latency(doc, lp);
+  }
+  f.clear();
+  for (store::FaultRule& r : rules) f.restore(std::move(r));
+  f.set_next_id(next_id);
+  for (const auto& [op, spec] : latency) {
+    if (!spec) continue;
+    uint64_t n = 0;
+    for (const auto& [k, v] : draws.items()) {
+      if (core::iequals(k, op)) n = v.get<uint64_t>();
+    }
+    f.restore_latency(op, *spec, n);
+  }
+}
+
 }  // namespace gpm::graph

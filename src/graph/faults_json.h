@@ -74,4 +74,15 @@ nlohmann::ordered_json fault_rule_json(const store::FaultRule& r);
 nlohmann::ordered_json latency_json(
     const std::vector<std::pair<std::string, store::LatencySpec>>& latency);
 
+// A tenant's rules with their reported state, the next generated id and
+// the latency with its draws, as --state-file keeps them:
+// {"nextId": n, "rules": [fault_rule_json, ...], "latency": latency_json
+// plus "draws": {"" or operation: n}}.
+nlohmann::ordered_json faults_state_json(const store::FaultEngine& f);
+// Puts a faults_state_json document back into `f` (its rules and latency
+// replaced), counters included. Checks everything before changing `f`;
+// throws FaultsError naming `source` and the JSON path under `path`.
+void restore_faults_state(const nlohmann::json& j, std::string_view source,
+                          const std::string& path, store::FaultEngine& f);
+
 }  // namespace gpm::graph

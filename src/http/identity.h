@@ -1,6 +1,7 @@
 // The Microsoft identity platform endpoints the Azure identity libraries
 // call when their authority host is the mock (README "OAuth endpoint"):
 //   POST /{tenant}/oauth2/v2.0/token                 client credentials
+//   POST /{tenant}/oauth2/token                      the same, v1.0 form
 //   GET  /{tenant}/v2.0/.well-known/openid-configuration
 //   GET  /{tenant}/.well-known/openid-configuration
 //   GET  /{tenant}/discovery/v2.0/keys, /{tenant}/discovery/keys  (JWKS)

@@ -20,7 +20,9 @@ bool is_meta_tenant(std::string_view t) {
          iequals(t, "consumers");
 }
 
-enum class Endpoint { None, Token, OpenIdV2, OpenIdV1, Keys, Instance };
+enum class Endpoint {
+  None, Token, TokenV1, OpenIdV2, OpenIdV1, Keys, Instance
+};
 
 Endpoint endpoint_of(const std::vector<std::string>& seg) {
   if (seg.size() < 2 || !store::is_valid_tenant_id(seg[0])) {
@@ -35,6 +37,7 @@ Endpoint endpoint_of(const std::vector<std::string>& seg) {
     return true;
   };
   if (is({"oauth2", "v2.0", "token"})) return Endpoint::Token;
+  if (is({"oauth2", "token"})) return Endpoint::TokenV1;
   if (is({"v2.0", ".well-known", "openid-configuration"})) {
     return Endpoint::OpenIdV2;
   }
@@ -138,8 +141,29 @@ bool is_graph_default_scope(std::string_view scope) {
   return auth::is_graph_audience(scope.substr(0, scope.size() - kSuffix.size()));
 }
 
+// The Graph resource a v1.0 `resource` names: Graph's URL (with or without
+// the trailing slash) or its app id.
+bool is_graph_resource(std::string_view resource) {
+  return auth::is_graph_audience(resource);
+}
+
+// "https://sts.windows.net/{tid}/": what the v1.0 endpoint's tokens carry
+// as `iss`, and so the v1.0 discovery document's issuer.
+std::string v1_issuer(const std::string& tid) {
+  return "https://sts.windows.net/" + tid + "/";
+}
+
+// "{origin}/{tid}/v2.0": the v2.0 endpoint's tokens' `iss` and the v2.0
+// discovery document's issuer.
+std::string v2_issuer(const Service& s, const HttpRequest& req,
+                      const std::string& tid) {
+  return request_origin(s, req) + "/" + tid + "/v2.0";
+}
+
+// `v1`: POST /{tenant}/oauth2/token (resource=...), else the v2.0 endpoint
+// (scope=.../.default).
 HttpResponse token(Service& s, RequestContext& ctx,
-                   const std::string& tenant_segment) {
+                   const std::string& tenant_segment, bool v1) {
   const HttpRequest& req = ctx.request;
   if (req.method != "POST") {
     HttpResponse res = oauth_error(ctx, 405, "invalid_request",
@@ -232,8 +256,27 @@ HttpResponse token(Service& s, RequestContext& ctx,
                        "to app '" + app->client_id + "'.",
                        7000215);
   }
-  const std::string* scope = form_value(*form, "scope");
-  int graph_scopes = 0;
+  // v1.0 names the resource (`resource=https://graph.microsoft.com`); a
+  // v1.0 request with no `resource` but a v2.0-style `scope` is judged by
+  // the scope, as some libraries send it that way. With a resource the
+  // scope is not read (Entra's v1.0 endpoint ignores it).
+  const std::string* resource = v1 ? form_value(*form, "resource") : nullptr;
+  if (resource && !is_graph_resource(*resource)) {
+    return oauth_error(ctx, 400, "invalid_resource",
+                       "The resource principal named '" + *resource +
+                           "' was not found in the tenant. The mock issues "
+                           "tokens for Microsoft Graph only: "
+                           "resource=https://graph.microsoft.com.",
+                       500011);
+  }
+  if (v1 && !resource && !form_value(*form, "scope")) {
+    return oauth_error(ctx, 400, "invalid_request",
+                       "The request body must contain the following "
+                       "parameter: 'resource'.",
+                       900144);
+  }
+  const std::string* scope = resource ? nullptr : form_value(*form, "scope");
+  int graph_scopes = resource ? 1 : 0;
   std::string bad;
   if (scope) {
     size_t i = 0;
@@ -270,13 +313,28 @@ HttpResponse token(Service& s, RequestContext& ctx,
   if (!app->display_name.empty()) t.app_name = app->display_name;
   t.roles = app->roles;
   t.issued_at = ctx.now;
+  if (!v1) {
+    t.version = auth::TokenVersion::V2;
+    t.issuer = v2_issuer(s, req, t.tenant);
+  }
   std::string access = auth::mint_token(s.signing_key->get(), t);
   long long seconds =
       std::chrono::duration_cast<std::chrono::seconds>(t.lifetime).count();
   ordered_json j;
   j["token_type"] = "Bearer";
-  j["expires_in"] = seconds;
-  j["ext_expires_in"] = seconds;
+  if (v1) {
+    // The v1.0 endpoint writes its numbers as strings and names the
+    // resource and the token's window.
+    long long iat = auth::to_unix_seconds(t.issued_at);
+    j["expires_in"] = std::to_string(seconds);
+    j["ext_expires_in"] = std::to_string(seconds);
+    j["expires_on"] = std::to_string(iat + seconds);
+    j["not_before"] = std::to_string(iat);
+    j["resource"] = resource ? *resource : std::string(auth::kGraphAudience);
+  } else {
+    j["expires_in"] = seconds;
+    j["ext_expires_in"] = seconds;
+  }
   j["access_token"] = access;
   return json_reply(200, j);
 }
@@ -296,7 +354,12 @@ ordered_json openid_configuration(const Service& s, const RequestContext& ctx,
                                    "id_token token"};
   j["scopes_supported"] = {"openid", "profile", "email", "offline_access"};
   j["grant_types_supported"] = {"client_credentials"};
-  j["issuer"] = v2 ? base + "/v2.0" : base + "/";
+  // The `iss` of the tokens this form's token endpoint issues; for common,
+  // organizations and consumers Entra's placeholder, as there is no one
+  // tenant to name.
+  std::string tid =
+      is_meta_tenant(tenant) ? "{tenantid}" : identity_tenant({tenant, ""});
+  j["issuer"] = v2 ? v2_issuer(s, ctx.request, tid) : v1_issuer(tid);
   j["request_uri_parameter_supported"] = false;
   j["authorization_endpoint"] =
       base + (v2 ? "/oauth2/v2.0/authorize" : "/oauth2/authorize");
@@ -305,7 +368,8 @@ ordered_json openid_configuration(const Service& s, const RequestContext& ctx,
   j["http_logout_supported"] = true;
   j["frontchannel_logout_supported"] = true;
   j["claims_supported"] = {"sub", "iss", "aud", "exp", "iat", "nbf",
-                           "tid", "oid", "appid", "scp", "roles"};
+                           "tid", "oid", "appid", "azp", "ver", "scp",
+                           "roles"};
   j["tenant_region_scope"] = nullptr;
   j["cloud_instance_name"] = "microsoftonline.com";
   j["msgraph_host"] = "graph.microsoft.com";
@@ -349,7 +413,8 @@ HttpResponse handle_identity(Service& s, RequestContext& ctx,
                              const std::vector<std::string>& seg,
                              std::string_view /*query*/) {
   Endpoint e = endpoint_of(seg);
-  if (e == Endpoint::Token) return token(s, ctx, seg[0]);
+  if (e == Endpoint::Token) return token(s, ctx, seg[0], false);
+  if (e == Endpoint::TokenV1) return token(s, ctx, seg[0], true);
   if (ctx.request.method != "GET" && ctx.request.method != "HEAD") {
     HttpResponse res = oauth_error(ctx, 405, "invalid_request",
                                    "This endpoint takes GET only.");

@@ -549,7 +549,14 @@ HttpResponse Router::handle(const HttpRequest& request,
     bool graph_route = false;
     try {
       Target t = parse_target(request.target);
-      ctx.tenant = service_.tenants->find_or_create(tenant_of(t, request));
+      // A read of the control plane answers for a tenant not yet seen as
+      // a fresh one would, without creating it.
+      bool control_read =
+          !t.segments.empty() && t.segments[0] == "_mock" &&
+          (request.method == "GET" || request.method == "HEAD");
+      ctx.tenant = control_read
+                       ? service_.tenants->find_or_fresh(tenant_of(t, request))
+                       : service_.tenants->find_or_create(tenant_of(t, request));
       if (!ctx.tenant) {
         ctx.tenant = service_.tenants->find_or_create(
             store::TenantRegistry::kDefault);

@@ -51,6 +51,28 @@ std::string FaultEngine::add(FaultRule rule) {
   return rules_.back().rule.id;
 }
 
+void FaultEngine::restore(FaultRule rule) {
+  std::lock_guard lock(mutex_);
+  Slot slot{std::move(rule), std::mt19937_64(), std::nullopt, 0};
+  slot.rng.seed(slot.rule.schedule.seed);
+  // A Probability rule draws once per matching call while live, and each
+  // such call counted as matched.
+  if (slot.rule.schedule.kind == ScheduleKind::Probability) {
+    slot.rng.discard(slot.rule.matched);
+  }
+  rules_.push_back(std::move(slot));
+}
+
+uint64_t FaultEngine::next_id() const {
+  std::lock_guard lock(mutex_);
+  return next_id_;
+}
+
+void FaultEngine::set_next_id(uint64_t n) {
+  std::lock_guard lock(mutex_);
+  next_id_ = n < 1 ? 1 : n;
+}
+
 bool FaultEngine::remove(const std::string& id) {
   std::lock_guard lock(mutex_);
   auto it = std::find_if(rules_.begin(), rules_.end(),
@@ -115,6 +137,34 @@ std::vector<std::pair<std::string, LatencySpec>> FaultEngine::latency() const {
   return out;
 }
 
+std::vector<FaultEngine::LatencyState> FaultEngine::latency_state() const {
+  std::lock_guard lock(mutex_);
+  std::vector<LatencyState> out;
+  if (global_latency_) {
+    out.push_back({"", global_latency_->spec, global_latency_->draws});
+  }
+  for (const auto& [op, l] : op_latency_) out.push_back({op, l.spec, l.draws});
+  return out;
+}
+
+void FaultEngine::restore_latency(const std::string& operation,
+                                  LatencySpec spec, uint64_t draws) {
+  set_latency(operation, spec);
+  std::lock_guard lock(mutex_);
+  Latency* l = nullptr;
+  if (operation.empty()) {
+    l = global_latency_ ? &*global_latency_ : nullptr;
+  } else {
+    for (auto& [op, v] : op_latency_) {
+      if (iequals(op, operation)) l = &v;
+    }
+  }
+  if (l) {
+    l->rng.discard(draws);
+    l->draws = draws;
+  }
+}
+
 bool FaultEngine::matches(const FaultRule& rule, const FaultCall& call) {
   if (call.in_batch && rule.action.kind != FaultActionKind::Status) {
     return false;
@@ -176,6 +226,7 @@ std::chrono::milliseconds FaultEngine::draw(Latency& l) {
   // Inclusive range; the modulo bias of a 64-bit draw over at most 60,001
   // values is far below anything a test could see.
   auto span = static_cast<uint64_t>(hi - lo) + 1;
+  ++l.draws;
   return std::chrono::milliseconds(lo +
                                    static_cast<int64_t>(l.rng() % span));
 }

@@ -118,6 +118,15 @@ class FaultEngine {
   // use). REQUIRES: a valid rule (validated by the control plane / file
   // loader) whose id, if given, is not in use.
   std::string add(FaultRule rule);
+  // Puts back a rule saved with its reported state (--state-file): like
+  // add(), but keeps the counters and moves a Probability generator past
+  // the draws its matched calls made, so the rule goes on where it left off.
+  // A pending Retry-After check is not carried over (it times real time).
+  // REQUIRES: a valid rule whose id is set and not in use.
+  void restore(FaultRule rule);
+  // The n of the next generated id "f<n>" (kept by --state-file).
+  uint64_t next_id() const;
+  void set_next_id(uint64_t n);
   bool remove(const std::string& id);
   void clear();  // rules and latency; generated ids start again at "f1"
 
@@ -129,6 +138,16 @@ class FaultEngine {
                    std::optional<LatencySpec> spec);
   // {operation ("" = global), spec}, global first.
   std::vector<std::pair<std::string, LatencySpec>> latency() const;
+  // The same with how many values each range has drawn (--state-file);
+  // restore_latency() sets a spec and moves its generator past `draws`.
+  struct LatencyState {
+    std::string operation;
+    LatencySpec spec;
+    uint64_t draws = 0;
+  };
+  std::vector<LatencyState> latency_state() const;
+  void restore_latency(const std::string& operation, LatencySpec spec,
+                       uint64_t draws);
 
   // Decides for one call and updates counters, schedules and retry checks.
   // Rules are tried in the order added; only rules up to and including the
@@ -152,6 +171,7 @@ class FaultEngine {
   struct Latency {
     LatencySpec spec;
     std::mt19937_64 rng;  // seeded by spec.seed when set
+    uint64_t draws = 0;   // values drawn from rng
   };
 
   // The call's facts fit the rule (exhaustion aside).

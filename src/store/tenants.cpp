@@ -67,6 +67,17 @@ std::shared_ptr<Tenant> TenantRegistry::find_or_create(const std::string& id) {
   return t;
 }
 
+std::shared_ptr<Tenant> TenantRegistry::find_or_fresh(
+    const std::string& id) const {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = tenants_.find(id); it != tenants_.end()) return it->second;
+  }
+  return std::make_shared<Tenant>(id, base_, system_clock_, manual_start_,
+                                  journal_size_, throttle_settings_,
+                                  fault_setup_);
+}
+
 std::vector<std::shared_ptr<Tenant>> TenantRegistry::all() const {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<Tenant>> out;

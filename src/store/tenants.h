@@ -76,6 +76,10 @@ class TenantRegistry {
   // The tenant `id` (lower case), created from the fixtures when first seen;
   // null when creating it would pass max_tenants.
   std::shared_ptr<Tenant> find_or_create(const std::string& id);
+  // The tenant `id` if it exists, else a fresh one made as find_or_create
+  // would make it but not kept (not counted against max_tenants, not listed
+  // by all()): what a read-only request answers from without creating it.
+  std::shared_ptr<Tenant> find_or_fresh(const std::string& id) const;
   // Every tenant, by id.
   std::vector<std::shared_ptr<Tenant>> all() const;
   // D24: every tenant back to the fixtures; all but the default one dropped.

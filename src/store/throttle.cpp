@@ -53,4 +53,22 @@ void Throttle::set(const ThrottleSettings& settings) {
 
 void Throttle::reset() { set(initial_); }
 
+std::vector<Throttle::WindowState> Throttle::windows() const {
+  std::lock_guard lock(mutex_);
+  std::vector<WindowState> out;
+  out.reserve(windows_.size());
+  for (const auto& [app, w] : windows_) out.push_back({app, w.start, w.count});
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.app < b.app; });
+  return out;
+}
+
+void Throttle::restore(const ThrottleSettings& settings,
+                       const std::vector<WindowState>& windows) {
+  std::lock_guard lock(mutex_);
+  settings_ = settings;
+  windows_.clear();
+  for (const WindowState& w : windows) windows_[w.app] = {w.start, w.count};
+}
+
 }  // namespace gpm::store

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/time.h"
 
@@ -53,6 +54,18 @@ class Throttle {
   void set(const ThrottleSettings& settings);
   // Back to the initial settings with no windows (D24 reset).
   void reset();
+
+  // The open windows, for --state-file: one per application seen.
+  struct WindowState {
+    std::string app;
+    core::TimePoint start;
+    size_t count = 0;
+  };
+  std::vector<WindowState> windows() const;
+  // Settings and windows as saved (--state-file): counting goes on from
+  // where it was.
+  void restore(const ThrottleSettings& settings,
+               const std::vector<WindowState>& windows);
 
  private:
   struct Window {

@@ -238,4 +238,40 @@ TEST_CASE("Control D24: GET /_mock/tenants lists every tenant sorted by id with 
   CHECK(tenant_entry(list, "default").value("journalEntries", -1) == 0);
 }
 
+TEST_CASE("D24 control-plane reads of an unseen tenant answer as a fresh tenant and create nothing") {
+  begin_mock_case();
+  const std::string unseen = unique_tenant("unseen");
+  const std::string fresh = unique_tenant("fresh");
+  // A tenant that exists and has done nothing yet: what `unseen` must look like.
+  check_control_json(control("POST", in_tenant(fresh, "/_mock/reset")));
+  const std::size_t before = tenants_list()["tenants"].size();
+  const char* const reads[] = {"/_mock/state",      "/_mock/journal", "/_mock/users",
+                               "/_mock/clock",      "/_mock/snapshot", "/_mock/throttling",
+                               "/_mock/faults",     "/_mock/latency"};
+  for (const char* path : reads) {
+    INFO(path);
+    json got = check_control_json(control("GET", in_tenant(unseen, path)));
+    json want = check_control_json(control("GET", in_tenant(fresh, path)));
+    // The tenant's own id is the one difference a body may show.
+    if (got.is_object() && got.contains("tenant")) {
+      CHECK(got["tenant"] == unseen);
+      got.erase("tenant");
+      want.erase("tenant");
+    }
+    CHECK(got == want);
+  }
+  json health = check_control_json(control("GET", in_tenant(unseen, "/_mock/health")));
+  CHECK(health.value("tenants", std::size_t{0}) == before);
+  CHECK(health["users"] == check_control_json(control("GET", in_tenant(fresh, "/_mock/health")))["users"]);
+  Reply head = request("HEAD", in_tenant(unseen, "/_mock/health"), std::nullopt, {}, Auth::None);
+  CHECK(head.status == 200);
+  json list = tenants_list();
+  CHECK(list["tenants"].size() == before);
+  CHECK(tenant_entry(list, unseen).is_null());
+  CHECK_FALSE(tenant_entry(list, fresh).is_null());
+  // A write creates it as before.
+  check_control_json(control("POST", in_tenant(unseen, "/_mock/clock"), json{{"advance", "PT1M"}}));
+  CHECK_FALSE(tenant_entry(tenants_list(), unseen).is_null());
+}
+
 }  // TEST_SUITE

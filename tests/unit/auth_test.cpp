@@ -183,6 +183,25 @@ TEST_CASE("D21 a minted token is valid from iat up to, not including, exp on the
         "Access token has expired or is not yet valid.");
 }
 
+TEST_CASE("OpenID a v2.0 token carries the given iss, ver 2.0 and azp, and strict mode accepts it") {
+  TokenRequest app;
+  app.version = gpm::auth::TokenVersion::V2;
+  app.issuer = "https://127.0.0.1:8443/contoso/v2.0";
+  app.tenant = "contoso";
+  app.app_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+  app.roles = std::vector<std::string>{"Presence.Read.All"};
+  app.issued_at = kT0;
+  std::string token = mint_token(shared_key().get(), app);
+  json payload = json::parse(*gpm::graph::base64url_decode(
+      token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1)));
+  CHECK(payload["iss"] == "https://127.0.0.1:8443/contoso/v2.0");
+  CHECK(payload["ver"] == "2.0");
+  CHECK(payload["azp"] == "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+  CHECK_FALSE(payload.contains("appid"));
+  CHECK(gpm::graph::decode_token(token).appid == "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+  CHECK(judge(token) == TokenVerdict::Valid);
+}
+
 TEST_CASE("D21 a minted token carries the claims strict mode and D24/D25 read") {
   TokenRequest r = delegated_request();
   r.scopes = std::vector<std::string>{"Presence.Read", "Presence.ReadWrite"};

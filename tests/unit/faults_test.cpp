@@ -746,6 +746,86 @@ TEST_SUITE("faults_json") {
   }
 }
 
+TEST_SUITE("faults: state file") {
+  // --state-file: a rule saved part-way goes on where it left off.
+  TEST_CASE("A rule restored from faults_state_json keeps its counters, id "
+            "counter and random sequence; latency goes on drawing") {
+    FaultEngine original;
+    FaultRule coin = probability_rule(0.5, 7);
+    coin.match.operation = "setPresence";
+    original.add(coin);
+    FaultRule next2 = status_rule(ScheduleKind::Next, 2);
+    next2.match.operation = "getPresence";
+    original.add(next2);
+    LatencySpec range;
+    range.min = milliseconds(1);
+    range.max = milliseconds(1000);
+    range.seed = 9;
+    original.set_latency("", range);
+    // 10 calls to the probability rule, one to the next-2 rule.
+    std::string head = outcomes(original, 10);
+    CHECK(original.decide(get_presence_call()).action);
+    nlohmann::ordered_json saved = gpm::graph::faults_state_json(original);
+
+    FaultEngine restored;
+    restored.add(status_rule(ScheduleKind::Next, 1));  // replaced by the restore
+    gpm::graph::restore_faults_state(json::parse(saved.dump()), "state.json",
+                                     "$.faults", restored);
+    CHECK(plain(gpm::graph::faults_state_json(restored)) == plain(saved));
+    CHECK(restored.next_id() == original.next_id());
+    // Both engines now answer the same calls the same way.
+    for (int i = 0; i < 32; ++i) {
+      auto a = original.decide(set_presence_call());
+      auto b = restored.decide(set_presence_call());
+      CHECK(a.action.has_value() == b.action.has_value());
+      CHECK(a.latency == b.latency);
+    }
+    // The next-2 rule fired once before the save: once more, then exhausted.
+    CHECK(restored.decide(get_presence_call()).action);
+    CHECK_FALSE(restored.decide(get_presence_call()).action);
+    auto r = restored.get("f2");
+    REQUIRE(r);
+    CHECK(r->fired == 2);
+    CHECK(r->exhausted);
+    CHECK(head.size() == 10);
+  }
+
+  TEST_CASE("A saved faults document with a bad counter names its JSON path") {
+    FaultEngine e;
+    json doc = json::parse(R"({"rules":[{"id":"a","action":{"status":503},"fired":-1}]})");
+    std::string what;
+    try {
+      gpm::graph::restore_faults_state(doc, "state.json", "$.faults", e);
+    } catch (const gpm::graph::FaultsError& err) {
+      what = err.what();
+    }
+    CHECK(what == "state.json: $.faults.rules[0].fired: must be an integer from 0");
+    CHECK(e.list().empty());
+  }
+}
+
+TEST_SUITE("tenants") {
+  TEST_CASE("D24 find_or_fresh answers an unseen tenant as a fresh one, "
+            "without keeping it or counting it against max_tenants") {
+    gpm::store::FaultSetup setup;
+    setup.rules.push_back(status_rule(ScheduleKind::Next, 1));
+    gpm::core::SystemClock clock;
+    gpm::store::TenantRegistry registry(
+        std::make_shared<const gpm::store::Base>(gpm::store::Snapshot{}), clock,
+        std::nullopt, 1, 0, {}, setup);
+    auto fresh = registry.find_or_fresh("unseen");
+    REQUIRE(fresh);
+    CHECK(fresh->id == "unseen");
+    CHECK(fresh->faults.list().size() == 1);
+    CHECK(registry.size() == 1);
+    CHECK(registry.all().size() == 1);
+    // The limit (1: default only) still refuses creating it.
+    CHECK_FALSE(registry.find_or_create("unseen"));
+    // An existing tenant is itself, not a copy.
+    CHECK(registry.find_or_fresh("default") == registry.find_or_create("default"));
+  }
+}
+
 TEST_SUITE("faults: fuzz regressions") {
   // The twin of the fixture loader's out_of_range crash (1e999 is
   // nlohmann's out_of_range, not a parse_error): --faults must exit 2.

@@ -152,6 +152,27 @@ TEST_SUITE("throttle") {
     CHECK_FALSE(t.admit("app", t0 + 3s).allowed);
   }
 
+  TEST_CASE("--state-file: restore() puts back settings and open windows, "
+            "so counting goes on where it was") {
+    Throttle t(graph(3, 30s));
+    CHECK(admit_all(t, "a", 2, t0));
+    CHECK(admit_all(t, "b", 1, t0 + 5s));
+    auto windows = t.windows();
+    REQUIRE(windows.size() == 2);
+    CHECK(windows[0].app == "a");
+    CHECK(windows[0].count == 2);
+    CHECK(windows[1].start == t0 + 5s);
+    Throttle back;  // off by default
+    back.restore(t.settings(), windows);
+    CHECK(back.settings() == graph(3, 30s));
+    CHECK(back.admit("a", t0 + 1s).allowed);  // the third of "a"
+    Admission a = back.admit("a", t0 + 1s);
+    CHECK_FALSE(a.allowed);
+    CHECK(a.retry_after == 29s);
+    CHECK(admit_all(back, "b", 2, t0 + 6s));
+    CHECK_FALSE(back.admit("b", t0 + 6s).allowed);
+  }
+
   TEST_CASE("D15 Retry-After never exceeds the window when the clock "
             "stepped back") {
     Throttle t(graph(1, 30s));
