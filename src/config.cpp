@@ -3,10 +3,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
+#include <string_view>
+#include <system_error>
 
 #include "core/ascii.h"
 #include "core/iso_time.h"
@@ -37,13 +42,34 @@ long parse_int(const std::string& name, const std::string& v, long lo,
   return n;
 }
 
+// true/false, 1/0, yes/no, on/off in any case; empty is false (a variable
+// set to nothing, as CI templates often leave it). Anything else is refused
+// rather than read as false.
 bool parse_bool(const std::string& name, const std::string& v) {
-  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
-  if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) {
+  const std::string l = core::to_lower_ascii(v);
+  if (l == "1" || l == "true" || l == "yes" || l == "on") return true;
+  if (l == "0" || l == "false" || l == "no" || l == "off" || l.empty()) {
     return false;
   }
   throw BadOption("invalid value '" + v + "' for " + name +
-                  ": expected true or false");
+                  ": expected true/false, 1/0, yes/no or on/off");
+}
+
+// Levenshtein distance, for the "did you mean" of an unknown flag.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
 }
 
 struct Option {
@@ -223,6 +249,51 @@ std::vector<Option> options() {
 
 }  // namespace
 
+std::optional<std::string> nearest_flag(const std::string& name,
+                                        const std::vector<std::string>& flags) {
+  // Close enough to be a slip: one edit in a name of up to three letters,
+  // else two, or a third of a long name's letters; the first of equally
+  // near flags wins.
+  const std::string lower = core::to_lower_ascii(name);
+  const size_t allowed =
+      lower.size() <= 3 ? 1 : std::max<size_t>(2, lower.size() / 3);
+  std::optional<std::string> best;
+  size_t best_distance = allowed + 1;
+  for (const std::string& f : flags) {
+    size_t d = edit_distance(lower, f);
+    if (d < best_distance) {
+      best = f;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+std::optional<std::string> zoneinfo_dir_problem(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return "--zoneinfo-dir " + dir + ": not a directory";
+  }
+  // Any TZif file will do; the first is usually found among the first few
+  // entries, so a full tree is not walked.
+  fs::recursive_directory_iterator it(
+      dir, fs::directory_options::skip_permission_denied, ec);
+  for (size_t seen = 0; !ec && it != fs::recursive_directory_iterator() &&
+                        seen < 100000;
+       it.increment(ec), ++seen) {
+    if (!it->is_regular_file(ec)) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    char magic[4] = {};
+    if (in.read(magic, 4) && std::string_view(magic, 4) == "TZif") {
+      return std::nullopt;
+    }
+  }
+  return "--zoneinfo-dir " + dir +
+         ": no time-zone (TZif) files in it; install tzdata or point it at "
+         "a zoneinfo directory";
+}
+
 std::optional<std::string> process_env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr) return std::nullopt;
@@ -234,15 +305,16 @@ std::string usage_text() {
 
 An offline, stateful emulator of the Microsoft Graph presence API.
 
-Options (each also read from the environment variable shown; flags win):
+Options (each also read from the environment variable shown; flags win;
+booleans take true/false, 1/0, yes/no, on/off in any case):
   --host HOST               interface to bind (GPM_HOST) [127.0.0.1]
   --port N                  TCP port, 0 = any free port (GPM_PORT) [8080]
   --fixtures PATH           fixture document to load and reset to (GPM_FIXTURES)
                             [none: no users]
   --clock system|manual     real time, or a frozen clock moved through
                             /_mock/clock (GPM_CLOCK) [system]
-  --clock-start INSTANT     start of the manual clock, e.g.
-                            2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
+  --clock-start INSTANT     start of the manual clock (needs --clock manual),
+                            e.g. 2026-01-01T00:00:00Z (GPM_CLOCK_START) [now]
   --auth permissive|strict|off
                             permissive: any non-empty bearer token;
                             strict: a valid Graph JWT with the permissions
@@ -264,8 +336,9 @@ Options (each also read from the environment variable shown; flags win):
                             (GPM_KEEP_ALIVE_TIMEOUT) [5]
   --auto-create-users       create unknown GUID users on first touch instead
                             of 404 (GPM_AUTO_CREATE_USERS=true) [off]
-  --me USER                 who /me is when the token has no oid (GPM_ME)
-                            [the fixtures' "me"]
+  --me USER                 who /me is when the token has no oid: a fixture
+                            user, or any GUID with --auto-create-users
+                            (GPM_ME) [the fixtures' "me"]
   --max-body-bytes N        largest request body; more is 413
                             (GPM_MAX_BODY_BYTES) [1048576]
   --beta-extra-pairs        also accept Busy/Busy, DoNotDisturb/DoNotDisturb,
@@ -336,7 +409,15 @@ std::variant<Config, ExitRequest> parse_args(
       for (const Option& o : opts) {
         if (name == o.flag) found = &o;
       }
-      if (found == nullptr) throw BadOption("unknown option '--" + name + "'");
+      if (found == nullptr) {
+        std::vector<std::string> flags = {"help", "version"};
+        for (const Option& o : opts) flags.emplace_back(o.flag);
+        std::string message = "unknown flag --" + name;
+        if (auto near = nearest_flag(name, flags)) {
+          message += "; did you mean --" + *near + "?";
+        }
+        throw BadOption(message);
+      }
       if (found->takes_value && !value) {
         if (i + 1 >= args.size()) {
           throw BadOption("option '--" + name + "' needs a value");
@@ -359,6 +440,10 @@ std::variant<Config, ExitRequest> parse_args(
       }
     }
     for (const auto& [o, v] : given) o->apply(c, v);
+    if (c.clock_start && c.clock != ClockMode::Manual) {
+      throw BadOption("--clock-start needs --clock manual (the system clock "
+                      "always reads the real time)");
+    }
     const bool serves_tls = c.tls || c.https_port.has_value();
     if (c.tls_cert.empty() != c.tls_key.empty()) {
       throw BadOption("--tls-cert and --tls-key go together");

@@ -119,6 +119,16 @@ std::variant<Config, ExitRequest> parse_args(
 
 std::string usage_text();
 
+// The flag of `flags` (without "--") nearest to `name` by edit distance, if
+// one is near enough to be a slip ("thread" -> "threads"); else nullopt.
+std::optional<std::string> nearest_flag(const std::string& name,
+                                        const std::vector<std::string>& flags);
+
+// Why `dir` cannot serve as --zoneinfo-dir (not a directory, or no TZif
+// file in it), as a message naming the flag; nullopt when it can. Reads the
+// file system: called at start, not by parse_args.
+std::optional<std::string> zoneinfo_dir_problem(const std::string& dir);
+
 // True when `host` can only be reached from this machine: 127.0.0.0/8,
 // ::1 (also as ::ffff:127.x.x.x) or "localhost". Anything else (0.0.0.0,
 // another address, another name) gets a warning at start.

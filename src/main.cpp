@@ -14,6 +14,7 @@
 
 #include "auth/applications.h"
 #include "config.h"
+#include "core/ascii.h"
 #include "graph/faults_json.h"
 #include "graph/fixtures.h"
 #include "http/server.h"
@@ -32,6 +33,10 @@ int serve(gpm::Config config) {
           : std::chrono::system_clock::now();
   if (config.clock == ClockMode::Manual) config.clock_start = load_at;
   std::shared_ptr<store::Base> fixtures = std::make_shared<store::Base>(load_at);
+  if (auto problem = zoneinfo_dir_problem(config.zoneinfo_dir)) {
+    std::cerr << "graph-presence-mock: " << *problem << "\n";
+    return 2;
+  }
   tz::TimeZoneDb zones(config.zoneinfo_dir);
   graph::FixtureExtras extras;
   if (!config.fixtures.empty()) {
@@ -41,6 +46,20 @@ int serve(gpm::Config config) {
     } catch (const graph::FixtureError& e) {
       std::cerr << "graph-presence-mock: bad fixture file: " << e.what()
                 << "\n";
+      return 2;
+    }
+  }
+  // --me names a user of the fixtures, as a fixture file's own "me" must;
+  // with --auto-create-users a GUID is enough (its first /me creates it).
+  if (!config.me.empty()) {
+    const std::string me = core::to_lower_ascii(config.me);
+    const bool creatable = config.auto_create_users && store::is_guid(me);
+    if (fixtures->find(me) == store::Base::npos && !creatable) {
+      std::cerr << "graph-presence-mock: --me " << config.me
+                << " names no user of the fixtures"
+                << (config.fixtures.empty() ? " (no --fixtures given)" : "")
+                << "; give the id of a fixture user, or add "
+                   "--auto-create-users with a GUID\n";
       return 2;
     }
   }

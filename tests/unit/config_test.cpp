@@ -6,7 +6,11 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -302,10 +306,11 @@ TEST_SUITE("config") {
 
   TEST_CASE("D20 --clock-start applies an offset and keeps fractions") {
     EnvScope env(Env{});
-    CHECK(config_of({"--clock-start", "2026-01-01T01:00:00+01:00"})
+    CHECK(config_of({"--clock", "manual", "--clock-start",
+                     "2026-01-01T01:00:00+01:00"})
               .clock_start == instant("2026-01-01T00:00:00Z"));
-    CHECK(config_of({"--clock-start=2026-01-01T00:00:00.250Z"}).clock_start ==
-          instant("2026-01-01T00:00:00.250Z"));
+    CHECK(config_of({"--clock=manual", "--clock-start=2026-01-01T00:00:00.250Z"})
+              .clock_start == instant("2026-01-01T00:00:00.250Z"));
   }
 
   TEST_CASE("R6.6 README --throttle-limit and --throttle-window take their "
@@ -375,6 +380,12 @@ TEST_SUITE("config") {
             {{"--port"}, "--port"},
             {{"--fixtures"}, "--fixtures"},
             {{"--no-such-flag"}, "--no-such-flag"},
+            {{"--clock-start", "2026-01-01T00:00:00Z"}, "--clock-start"},
+            {{"--clock", "system", "--clock-start=2026-01-01T00:00:00Z"},
+             "--clock manual"},
+            {{"--quiet=maybe"}, "--quiet"},
+            {{"--tls=2"}, "--tls"},
+            {{"--quiet=truee"}, "--quiet"},
             {{"--Port", "1"}, "--Port"},
         };
     for (const auto& [args, flag] : rows) {
@@ -474,6 +485,117 @@ TEST_SUITE("config") {
     CHECK(exit_of({"--help", "--port", "abc"}).code == 0);
     CHECK(exit_of({"--port", "abc", "--help"}).code == 0);
     CHECK(exit_of({"--no-such", "--help"}).code == 2);
+  }
+
+  TEST_CASE("README boolean flags and variables take true/false, 1/0, "
+            "yes/no, on/off in any case, and nothing else") {
+    for (const char* yes : {"TRUE", "True", "YES", "Yes", "ON", "On", "tRuE"}) {
+      CAPTURE(yes);
+      {
+        EnvScope env(Env{{"GPM_QUIET", yes}});
+        CHECK(config_of({}).quiet);
+      }
+      EnvScope env(Env{});
+      CHECK(config_of({std::string("--strict-session-id=") + yes})
+                .strict_session_id);
+    }
+    for (const char* no : {"FALSE", "False", "NO", "No", "OFF", "Off"}) {
+      CAPTURE(no);
+      EnvScope env(Env{{"GPM_TLS", no}});
+      CHECK_FALSE(config_of({}).tls);
+    }
+    for (const char* bad : {"maybe", "2", "y", "n", "enabled", "t", " true"}) {
+      CAPTURE(bad);
+      EnvScope env(Env{{"GPM_ACCEPT_UNSIGNED_TOKENS", bad}});
+      ExitRequest e = exit_of({});
+      CHECK(e.code == 2);
+      CHECK(contains(e.text, "GPM_ACCEPT_UNSIGNED_TOKENS"));
+      CHECK(contains(e.text, "--accept-unsigned-tokens"));
+      CHECK(contains(e.text, "yes/no"));
+    }
+  }
+
+  TEST_CASE("D20 --clock-start without --clock manual exits 2 naming both") {
+    {
+      EnvScope env(Env{});
+      ExitRequest e = exit_of({"--clock-start", "2026-01-01T00:00:00Z"});
+      CHECK(e.code == 2);
+      CHECK(contains(e.text, "--clock-start needs --clock manual"));
+      CHECK(config_of({"--clock-start", "2026-01-01T00:00:00Z", "--clock",
+                       "manual"})
+                .clock_start == instant("2026-01-01T00:00:00Z"));
+    }
+    {
+      // Through the variables alike: a start with the system clock is
+      // refused, the manual clock from its variable makes it work.
+      EnvScope env(Env{{"GPM_CLOCK_START", "2026-01-01T00:00:00Z"}});
+      CHECK(exit_of({}).code == 2);
+      CHECK(config_of({"--clock", "manual"}).clock_start ==
+            instant("2026-01-01T00:00:00Z"));
+    }
+  }
+
+  TEST_CASE("README an unknown flag exits 2 suggesting the nearest flag") {
+    EnvScope env(Env{});
+    for (auto [given, suggested] :
+         {std::pair{"--thread", "--threads"}, std::pair{"--Port", "--port"},
+          std::pair{"--fixture", "--fixtures"},
+          std::pair{"--clockstart", "--clock-start"},
+          std::pair{"--hepl", "--help"},
+          std::pair{"--max-conections=5", "--max-connections"},
+          std::pair{"--tls-certout", "--tls-cert-out"}}) {
+      CAPTURE(given);
+      ExitRequest e = exit_of({given});
+      CHECK(e.code == 2);
+      CHECK(contains(e.text, std::string("; did you mean ") + suggested + "?"));
+    }
+    ExitRequest e = exit_of({"--thread", "4"});
+    CHECK(contains(e.text, "unknown flag --thread; did you mean --threads?"));
+    // Nothing near: no guess.
+    for (const char* far : {"--no-such-flag", "--verbose", "--x"}) {
+      CAPTURE(far);
+      e = exit_of({far});
+      CHECK(e.code == 2);
+      CHECK(contains(e.text, std::string("unknown flag ") + far));
+      CHECK_FALSE(contains(e.text, "did you mean"));
+    }
+  }
+
+  TEST_CASE("nearest_flag picks the fewest edits within the slip bound") {
+    const std::vector<std::string> flags = {"port", "host", "threads",
+                                            "throttling"};
+    CHECK(gpm::nearest_flag("prot", flags) == "port");
+    CHECK(gpm::nearest_flag("hosts", flags) == "host");
+    CHECK(gpm::nearest_flag("throtling", flags) == "throttling");
+    CHECK(gpm::nearest_flag("THREADS", flags) == "threads");
+    CHECK_FALSE(gpm::nearest_flag("fixtures", flags).has_value());
+    CHECK_FALSE(gpm::nearest_flag("", flags).has_value());
+    CHECK_FALSE(gpm::nearest_flag("port", {}).has_value());
+  }
+
+  TEST_CASE("D17 --zoneinfo-dir without zone files is a problem naming the "
+            "flag; a directory with one TZif file is not") {
+    namespace fs = std::filesystem;
+    const fs::path dir =
+        fs::temp_directory_path() /
+        ("gpm-zoneinfo-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "Europe");
+    auto missing = gpm::zoneinfo_dir_problem((dir / "absent").string());
+    REQUIRE(missing.has_value());
+    CHECK(contains(*missing, "--zoneinfo-dir"));
+    CHECK(contains(*missing, "not a directory"));
+    auto empty = gpm::zoneinfo_dir_problem(dir.string());
+    REQUIRE(empty.has_value());
+    CHECK(contains(*empty, "--zoneinfo-dir " + dir.string()));
+    CHECK(contains(*empty, "no time-zone"));
+    std::ofstream(dir / "README") << "not a zone file";
+    CHECK(gpm::zoneinfo_dir_problem(dir.string()).has_value());
+    std::ofstream(dir / "Europe" / "Paris", std::ios::binary) << "TZif2rest";
+    CHECK_FALSE(gpm::zoneinfo_dir_problem(dir.string()).has_value());
+    // A regular file is not a directory.
+    CHECK(gpm::zoneinfo_dir_problem((dir / "README").string()).has_value());
+    fs::remove_all(dir);
   }
 
   TEST_CASE("process_env reads the real environment") {
