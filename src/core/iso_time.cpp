@@ -56,10 +56,19 @@ char upper(char c) {
 
 }  // namespace
 
-std::optional<Duration> parse_iso_duration(std::string_view s) {
+namespace {
+
+// parse_iso_duration, noting in `too_big` a well-formed text whose value
+// does not fit (then the result is nullopt).
+std::optional<Duration> parse_duration(std::string_view s, bool& too_big) {
   // Nine digits per component; the total is checked against overflow below.
   constexpr size_t kMaxDigits = 9;
-  if (s.empty() || upper(s[0]) != 'P') return std::nullopt;
+  too_big = false;
+  auto malformed = [&]() -> std::optional<Duration> {
+    too_big = false;
+    return std::nullopt;
+  };
+  if (s.empty() || upper(s[0]) != 'P') return malformed();
   size_t i = 1;
   nanoseconds total{0};
   bool in_time = false;
@@ -69,17 +78,25 @@ std::optional<Duration> parse_iso_duration(std::string_view s) {
   int last_rank = 0;
   while (i < s.size()) {
     if (upper(s[i]) == 'T') {
-      if (in_time) return std::nullopt;
+      if (in_time) return malformed();
       in_time = true;
       ++i;
       continue;
     }
-    auto n = read_number(s, i, kMaxDigits);
-    if (!n) return std::nullopt;
+    size_t digits_start = i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == digits_start) return malformed();
+    // More digits than a component holds: keep reading the shape, so that
+    // only a well-formed text is called too big.
+    if (i - digits_start > kMaxDigits) too_big = true;
+    size_t number_end = i;
+    i = digits_start;
+    auto n = too_big ? std::optional<int64_t>(0) : read_number(s, i, kMaxDigits);
+    i = number_end;
     size_t before_fraction = i;
     auto frac = read_fraction(s, i);
     bool has_fraction = i != before_fraction;
-    if (!frac || i >= s.size()) return std::nullopt;
+    if (!frac || i >= s.size()) return malformed();
     char unit = upper(s[i++]);
     int rank = 0;
     nanoseconds unit_len{0};
@@ -89,7 +106,7 @@ std::optional<Duration> parse_iso_duration(std::string_view s) {
       } else if (unit == 'D') {
         rank = 2, unit_len = days(1);
       } else {
-        return std::nullopt;  // Y and M (months) have no fixed length
+        return malformed();  // Y and M (months) have no fixed length
       }
     } else {
       if (unit == 'H') {
@@ -99,26 +116,42 @@ std::optional<Duration> parse_iso_duration(std::string_view s) {
       } else if (unit == 'S') {
         rank = 5, unit_len = seconds(1);
       } else {
-        return std::nullopt;
+        return malformed();
       }
       any_time = true;
     }
-    if (rank <= last_rank) return std::nullopt;
+    if (rank <= last_rank) return malformed();
     // Only the last component may carry a fraction.
-    if (has_fraction && i != s.size()) return std::nullopt;
+    if (has_fraction && i != s.size()) return malformed();
     last_rank = rank;
     // Refuse what a nanosecond count cannot hold (about 292 years).
     constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-    if (*n > (kMax - total.count()) / unit_len.count() - 1) {
-      return std::nullopt;
+    if (too_big || *n > (kMax - total.count()) / unit_len.count() - 1) {
+      too_big = true;
+      any = true;
+      continue;
     }
     total += unit_len * *n;
     total += nanoseconds(static_cast<int64_t>(
         static_cast<long double>(*frac) * unit_len.count() / 1e9L));
     any = true;
   }
-  if (!any || (in_time && !any_time)) return std::nullopt;
+  if (!any || (in_time && !any_time)) return malformed();
+  if (too_big) return std::nullopt;
   return std::chrono::duration_cast<Duration>(total);
+}
+
+}  // namespace
+
+std::optional<Duration> parse_iso_duration(std::string_view s) {
+  bool too_big = false;
+  return parse_duration(s, too_big);
+}
+
+IsoTextProblem diagnose_iso_duration(std::string_view s) {
+  bool too_big = false;
+  if (parse_duration(s, too_big)) return IsoTextProblem::None;
+  return too_big ? IsoTextProblem::OutOfRange : IsoTextProblem::Malformed;
 }
 
 std::string format_iso_duration(Duration d) {
@@ -154,7 +187,13 @@ std::string format_iso_duration(Duration d) {
   return out;
 }
 
-std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
+namespace {
+
+// parse_iso_datetime, noting in `too_big` a well-formed text whose year a
+// TimePoint cannot hold (then the result is nullopt).
+std::optional<DateTimeParts> parse_datetime(std::string_view s,
+                                            bool& too_big) {
+  too_big = false;
   DateTimeParts p;
   size_t i = 0;
   auto expect = [&](char c) {
@@ -170,7 +209,14 @@ std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
     if (!v || i - start != digits) return std::nullopt;
     return v;
   };
-  auto y = fixed(4);
+  // The year: four digits, or more (a year past 9999 is well formed but
+  // out of range).
+  size_t year_digits = 0;
+  while (year_digits < s.size() && is_digit(s[year_digits])) ++year_digits;
+  bool long_year = year_digits > 4;
+  std::optional<int64_t> y = long_year ? std::optional<int64_t>(99999)
+                                       : fixed(4);
+  if (long_year) i = year_digits;
   if (!y || !expect('-')) return std::nullopt;
   auto mo = fixed(2);
   if (!mo || !expect('-')) return std::nullopt;
@@ -208,13 +254,16 @@ std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
   }
   if (i != s.size()) return std::nullopt;
   using namespace std::chrono;
-  year_month_day ymd{year(static_cast<int>(*y)),
+  // Years outside 1700..2200 are refused: a nanosecond TimePoint holds
+  // only about 1678..2262. The day of the month is checked in a leap year
+  // then, so that 29 February is not called malformed.
+  bool year_in_range = *y >= 1700 && *y <= 2200;
+  year_month_day ymd{year(year_in_range ? static_cast<int>(*y) : 2000),
                      month(static_cast<unsigned>(*mo)),
                      day(static_cast<unsigned>(*d))};
-  // Years outside 1700..2200 are refused: a nanosecond TimePoint holds
-  // only about 1678..2262.
-  if (!ymd.ok() || *y < 1700 || *y > 2200 || *h > 23 || *mi > 59 ||
-      sec > 59) {
+  if (!ymd.ok() || *h > 23 || *mi > 59 || sec > 59) return std::nullopt;
+  if (!year_in_range) {
+    too_big = true;
     return std::nullopt;
   }
   p.year = static_cast<int>(*y);
@@ -225,6 +274,19 @@ std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
   p.second = static_cast<unsigned>(sec);
   p.nanos = nanos;
   return p;
+}
+
+}  // namespace
+
+std::optional<DateTimeParts> parse_iso_datetime(std::string_view s) {
+  bool too_big = false;
+  return parse_datetime(s, too_big);
+}
+
+IsoTextProblem diagnose_iso_datetime(std::string_view s) {
+  bool too_big = false;
+  if (parse_datetime(s, too_big)) return IsoTextProblem::None;
+  return too_big ? IsoTextProblem::OutOfRange : IsoTextProblem::Malformed;
 }
 
 TimePoint to_time_point_utc(const DateTimeParts& p) {

@@ -19,6 +19,14 @@ namespace gpm::core {
 // too (.NET's XmlConvert does so).
 std::optional<Duration> parse_iso_duration(std::string_view s);
 
+// Why a text is refused, for the message (D23): OutOfRange for a text of
+// the right shape whose value cannot be held (a duration component of more
+// than nine digits or a total past about 292 years; a date-time whose year
+// is outside 1700..2200, including years of five digits or more); Malformed
+// for anything else.
+enum class IsoTextProblem { None, Malformed, OutOfRange };
+IsoTextProblem diagnose_iso_duration(std::string_view s);
+
 // Canonical ISO 8601 form, e.g. 90 min -> "PT1H30M", 1 day -> "P1D".
 std::string format_iso_duration(Duration d);
 
@@ -35,6 +43,7 @@ struct DateTimeParts {
 // the day of the month; years outside 1700..2200 are refused (they do not
 // fit a TimePoint).
 std::optional<DateTimeParts> parse_iso_datetime(std::string_view s);
+IsoTextProblem diagnose_iso_datetime(std::string_view s);
 
 // The instant of `p` read as UTC, applying its offset when it has one.
 TimePoint to_time_point_utc(const DateTimeParts& p);

@@ -31,7 +31,11 @@ GraphError user_not_found(std::string_view id) {
   return GraphError(404, "ResourceNotFound",
                     "Resource '" + std::string(id) +
                         "' does not exist or one of its queried reference-"
-                        "property objects are not present.");
+                        "property objects are not present.")
+      .with_hint("The mock has no such user in this tenant: add it with "
+                 "POST /_mock/users (or in the --fixtures file), or start "
+                 "the mock with --auto-create-users to create users on "
+                 "first use.");
 }
 
 GraphError unknown_segment(std::string_view segment) {
@@ -47,6 +51,7 @@ GraphError unknown_path() {
 }
 
 GraphError method_not_allowed(std::string allow) {
+  allow = allow_with_head(allow);
   return GraphError(405, "MethodNotAllowed",
                     "The HTTP method is not allowed on this resource; "
                     "allowed: " +
@@ -94,6 +99,13 @@ GraphError me_requires_delegated() {
                      "flow.");
 }
 
+GraphError me_not_configured() {
+  return me_requires_delegated().with_hint(
+      "No user is 'me' here: start the mock with --me <user id> (or set "
+      "\"me\" in the fixtures), or send a delegated token whose oid names "
+      "a user.");
+}
+
 GraphError too_many_requests(std::chrono::seconds retry_after) {
   return GraphError(429, "TooManyRequests", "Please retry again later.",
                     {{"Retry-After", std::to_string(retry_after.count())}},
@@ -107,7 +119,60 @@ GraphError internal() {
                     "An internal server error occurred.");
 }
 
+std::string token_hint(std::string_view auth_mode) {
+  std::string hint = "The mock runs with --auth " + std::string(auth_mode) +
+                     ": ";
+  if (auth_mode == "strict") {
+    hint += "send a token this mock signed and that is valid now (get one "
+            "from POST /_mock/token), or start the mock with --auth permissive "
+            "or --auth off.";
+  } else {
+    hint += "send 'Authorization: Bearer <token>' with any token (POST "
+            "/_mock/token makes one with claims), or start the mock with "
+            "--auth off.";
+  }
+  return hint;
+}
+
+std::string unknown_control_path_hint() {
+  return "This is not a control endpoint of the mock; see GET /_mock/routes "
+         "for the list.";
+}
+
+std::string invalid_json_hint(size_t byte_offset, size_t body_size) {
+  return "The JSON parser stopped at byte " + std::to_string(byte_offset) +
+         " of the " + std::to_string(body_size) + "-byte body.";
+}
+
 }  // namespace errors
+
+std::string allow_with_head(std::string_view allow) {
+  // Split on commas, trimming blanks.
+  std::vector<std::string> methods;
+  size_t i = 0;
+  while (i <= allow.size()) {
+    size_t j = allow.find(',', i);
+    if (j == std::string_view::npos) j = allow.size();
+    std::string_view m = allow.substr(i, j - i);
+    while (!m.empty() && m.front() == ' ') m.remove_prefix(1);
+    while (!m.empty() && m.back() == ' ') m.remove_suffix(1);
+    if (!m.empty()) methods.emplace_back(m);
+    i = j + 1;
+  }
+  bool get = false, head = false;
+  for (const auto& m : methods) {
+    get = get || m == "GET";
+    head = head || m == "HEAD";
+  }
+  if (!get || head) return std::string(allow);
+  std::string out;
+  for (const auto& m : methods) {
+    if (!out.empty()) out += ", ";
+    out += m;
+    if (m == "GET") out += ", HEAD";
+  }
+  return out;
+}
 
 std::string default_code_for_status(int status) {
   switch (status) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,15 @@ class GraphError : public std::runtime_error {
   // Extra string members of innerError beside date and the request ids
   // (the throttling body of R6.7).
   const Fields& inner_error() const { return inner_error_; }
+  // What to do about it, for a mock user (empty: none). Sent as the
+  // mock-only response header `x-mock-hint`; the body stays as Graph
+  // writes it.
+  const std::string& hint() const { return hint_; }
+  GraphError with_hint(std::string hint) const {
+    GraphError e = *this;
+    e.hint_ = std::move(hint);
+    return e;
+  }
 
  private:
   int status_;
@@ -39,7 +49,11 @@ class GraphError : public std::runtime_error {
   std::string message_;
   Fields headers_;
   Fields inner_error_;
+  std::string hint_;
 };
+
+// The mock-only response header that carries GraphError::hint().
+inline constexpr const char* kHintHeader = "x-mock-hint";
 
 namespace errors {
 
@@ -64,6 +78,9 @@ GraphError uri_too_long();
 GraphError token_empty();
 GraphError token_invalid();
 GraphError me_requires_delegated();
+// /me when no user is "me" (no --me, no fixture `me`, no token oid): the
+// Graph body of D12 with a hint naming --me.
+GraphError me_not_configured();
 // D21, D24: 401 InvalidAuthenticationToken with its own message.
 GraphError token_rejected(std::string message);
 // R5.5, D6: 403 Forbidden, the message naming what is missing.
@@ -74,7 +91,19 @@ GraphError too_many_requests(std::chrono::seconds retry_after);
 // Anything unexpected: a fixed message, never what() of the cause.
 GraphError internal();
 
+// Hints (x-mock-hint) the router attaches where the facts live there.
+// 401: which --auth mode is active and how to get past it.
+std::string token_hint(std::string_view auth_mode);
+// 404 UnknownPath under /_mock.
+std::string unknown_control_path_hint();
+// 400 for a body that is not JSON: where the parser stopped.
+std::string invalid_json_hint(size_t byte_offset, size_t body_size);
+
 }  // namespace errors
+
+// `allow` (an Allow header value such as "GET, PUT") with HEAD added after
+// GET when GET is listed and HEAD is not: every GET route answers HEAD.
+std::string allow_with_head(std::string_view allow);
 
 // The Graph code for an HTTP status when nothing more specific is known
 // (used for errors the HTTP library raises itself).

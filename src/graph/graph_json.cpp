@@ -73,6 +73,13 @@ std::optional<core::Duration> optional_duration(const json& obj,
   if (v == nullptr) return std::nullopt;
   std::string text = describe(*v);
   auto d = v->is_string() ? core::parse_iso_duration(text) : std::nullopt;
+  if (!d && v->is_string() &&
+      core::diagnose_iso_duration(text) == core::IsoTextProblem::OutOfRange) {
+    throw errors::bad_request(std::string("The parameter '") + key +
+                              "' value '" + text +
+                              "' is out of range; allowed: " +
+                              std::string(range) + ".");
+  }
   if (!d) {
     throw errors::bad_request(
         std::string("The parameter '") + key + "' value '" + text +
@@ -99,8 +106,14 @@ json parse_object_body(std::string_view body, bool allow_empty) {
     if (allow_empty) return json::object();
     throw errors::bad_request("A JSON object request body is required.");
   }
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded()) {
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::parse_error& e) {
+    throw errors::bad_request("The request body is not valid JSON.")
+        .with_hint(errors::invalid_json_hint(e.byte, body.size()));
+  } catch (const json::exception&) {
+    // A number past double's range (1e400): well formed, but not a value.
     throw errors::bad_request("The request body is not valid JSON.");
   }
   if (!j.is_object()) {
@@ -231,6 +244,13 @@ std::optional<core::StatusMessage> parse_status_message(
     }
     std::string dt_text = dt->get<std::string>();
     auto parts = core::parse_iso_datetime(dt_text);
+    if (!parts && core::diagnose_iso_datetime(dt_text) ==
+                      core::IsoTextProblem::OutOfRange) {
+      throw errors::bad_request(
+          "The parameter 'statusMessage.expiryDateTime.dateTime' value '" +
+          dt_text +
+          "' is out of range; years 1700 to 2200 are supported.");
+    }
     if (!parts || parts->offset_minutes) {
       throw errors::bad_request(
           "The parameter 'statusMessage.expiryDateTime.dateTime' value '" +

@@ -37,7 +37,7 @@ std::string target_user(const Service& s, const RequestContext& ctx,
   if (r.form != graph::PresencePathForm::Me) return r.user;
   if (ctx.claims.is_app_only()) throw errors::me_requires_delegated();
   std::string me = caller_user(s, ctx);
-  if (me.empty()) throw errors::me_requires_delegated();
+  if (me.empty()) throw errors::me_not_configured();
   return me;
 }
 

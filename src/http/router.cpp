@@ -75,7 +75,25 @@ HttpResponse error_response(const GraphError& e, const RequestContext& ctx) {
                                ctx.client_request_id, e.inner_error());
   res.set_header("Content-Type", "application/json");
   for (const auto& [k, v] : e.headers()) res.set_header(k, v);
+  if (!e.hint().empty()) res.set_header(graph::kHintHeader, e.hint());
   return res;
+}
+
+std::string_view auth_mode_name(AuthMode m) {
+  switch (m) {
+    case AuthMode::Off:
+      return "off";
+    case AuthMode::Strict:
+      return "strict";
+    case AuthMode::Permissive:
+      break;
+  }
+  return "permissive";
+}
+
+// A 401 of authenticate() with the hint naming the --auth mode.
+GraphError with_token_hint(const Service& s, const GraphError& e) {
+  return e.with_hint(errors::token_hint(auth_mode_name(s.config.auth)));
 }
 
 // D12: the bearer token, in every mode that requires one.
@@ -84,7 +102,7 @@ void authenticate(const Service& s, RequestContext& ctx) {
   auto [first, last] = req.headers.equal_range("Authorization");
   if (first == last) {
     if (s.config.auth == AuthMode::Off) return;
-    throw errors::token_empty();
+    throw with_token_hint(s, errors::token_empty());
   }
   bool single = std::next(first) == last;
   std::string_view v = first->second;
@@ -101,8 +119,8 @@ void authenticate(const Service& s, RequestContext& ctx) {
                token.find_first_of(" \t") == std::string_view::npos;
   if (!valid) {
     if (s.config.auth == AuthMode::Off) return;
-    if (v.empty()) throw errors::token_empty();
-    throw errors::token_invalid();
+    if (v.empty()) throw with_token_hint(s, errors::token_empty());
+    throw with_token_hint(s, errors::token_invalid());
   }
   ctx.claims = graph::decode_token(token);
   if (s.config.auth != AuthMode::Strict) return;
@@ -111,14 +129,16 @@ void authenticate(const Service& s, RequestContext& ctx) {
   auth::TokenVerdict verdict =
       auth::check_token(token, *s.signing_key, check, ctx.now);
   if (verdict != auth::TokenVerdict::Valid) {
-    throw errors::token_rejected(auth::verdict_message(verdict));
+    throw with_token_hint(s,
+                          errors::token_rejected(auth::verdict_message(verdict)));
   }
   // D24: a token of another tenant than the path names.
   if (ctx.tenant_prefixed && ctx.claims.tid &&
       store::to_lower_ascii(*ctx.claims.tid) != ctx.tenant->id) {
-    throw errors::token_rejected(
-        "Access token validation failure. The token's tenant (tid) is not "
-        "the tenant of the request path.");
+    throw with_token_hint(
+        s, errors::token_rejected(
+               "Access token validation failure. The token's tenant (tid) is "
+               "not the tenant of the request path."));
   }
 }
 
@@ -210,9 +230,11 @@ void throttle(const RequestContext& ctx) {
 void check_body_headers(const HttpRequest& req) {
   std::string encoding = req.header("Content-Encoding");
   if (!encoding.empty() && !iequals(encoding, "identity")) {
+    // gzip is inflated by the transport, which then drops the header; one
+    // that gets here was not (e.g. in a $batch item).
     throw errors::unsupported_media_type(
         "Content-Encoding '" + encoding +
-        "' is not supported; send the body uncompressed.");
+        "' is not supported; send the body uncompressed or gzip-compressed.");
   }
   if (req.body.empty() && !req.body_unread) return;
   std::string type = req.header("Content-Type");
@@ -598,6 +620,10 @@ HttpResponse Router::handle(const HttpRequest& request,
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
+    // Every GET route answers HEAD too, whoever wrote the Allow header.
+    for (auto& [name, value] : res.headers) {
+      if (iequals(name, "Allow")) value = graph::allow_with_head(value);
+    }
     if (graph_route) journal(ctx, res);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - started)
@@ -696,7 +722,13 @@ HttpResponse Router::dispatch(RequestContext& ctx,
     if (ctx.request.method == "POST" || ctx.request.method == "PUT") {
       check_body_headers(ctx.request);
     }
-    return handle_control(service_, ctx, {seg.begin() + 1, seg.end()}, query);
+    try {
+      return handle_control(service_, ctx, {seg.begin() + 1, seg.end()},
+                            query);
+    } catch (const GraphError& e) {
+      if (e.status() != 404 || e.code() != "UnknownPath") throw;
+      throw e.with_hint(errors::unknown_control_path_hint());
+    }
   }
   if (is_identity_route(seg)) {
     return handle_identity(service_, ctx, seg, query);

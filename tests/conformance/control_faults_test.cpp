@@ -264,12 +264,12 @@ TEST_CASE("issue 5 other methods are 405 with Allow; deeper paths 404") {
     const char* allow;
   };
   const Row rows[] = {
-      {"PUT", faults(t), "GET, POST, DELETE"},
-      {"PATCH", faults(t), "GET, POST, DELETE"},
-      {"POST", faults(t, "a"), "GET, DELETE"},
-      {"PUT", faults(t, "a"), "GET, DELETE"},
-      {"POST", in_tenant(t, "/_mock/latency"), "GET, PUT"},
-      {"DELETE", in_tenant(t, "/_mock/latency"), "GET, PUT"},
+      {"PUT", faults(t), "GET, HEAD, POST, DELETE"},
+      {"PATCH", faults(t), "GET, HEAD, POST, DELETE"},
+      {"POST", faults(t, "a"), "GET, HEAD, DELETE"},
+      {"PUT", faults(t, "a"), "GET, HEAD, DELETE"},
+      {"POST", in_tenant(t, "/_mock/latency"), "GET, HEAD, PUT"},
+      {"DELETE", in_tenant(t, "/_mock/latency"), "GET, HEAD, PUT"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.method);

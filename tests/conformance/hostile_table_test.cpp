@@ -6,7 +6,7 @@
 // types for every field of every action, invalid UTF-8, NUL bytes, long and
 // non-GUID ids, path traversal and encoded slashes, doubled slashes, absurd
 // query strings, oversized headers and bodies (D19) with Content-Length,
-// chunked and gzip (D18: never inflated), wrong content types (D18),
+// chunked and gzip (D18: inflated up to --max-body-bytes), wrong content types (D18),
 // unsupported methods (D13) and a client that sends byte by byte.
 // Mock-only: it reads /_mock/state.
 #include <zlib.h>
@@ -296,16 +296,16 @@ std::vector<Row> rows() {
            "40\r\n{\"sessionId\"";
   }, 400, bad);
   // ---- encodings and content types (D18) -----------------------------------
-  add("a gzip body inflating to 256 MiB (never inflated)", [=] {
+  add("a gzip body inflating to 256 MiB (inflated only up to the limit)", [=] {
     static const std::string bomb = gzip_of_zeros(256u << 20);
     return post(presence() + "/setPresence", bomb,
                 "Content-Type: application/json\r\nContent-Encoding: gzip\r\n");
-  }, 415, "UnsupportedMediaType");
-  add("a chunked gzip body", [=] {
+  }, 413, "RequestEntityTooLarge");
+  add("a chunked gzip body inflating to 64 MiB", [=] {
     static const std::string bomb = gzip_of_zeros(64u << 20);
     return chunked(presence() + "/setPresence", bomb,
                    "Content-Type: application/json\r\nContent-Encoding: gzip\r\n");
-  }, 415, "UnsupportedMediaType");
+  }, 413, "RequestEntityTooLarge");
   add("Content-Encoding: br", [=] {
     return post(presence() + "/setPresence", set_body({}),
                 "Content-Type: application/json\r\nContent-Encoding: br\r\n");

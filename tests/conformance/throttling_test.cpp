@@ -232,7 +232,7 @@ TEST_CASE("Control: bad PUT /_mock/throttling bodies are 400 and change "
     CAPTURE(method);
     Reply r = control(method, throttling(t), json{{"mode", "graph"}});
     check_graph_error(r, 405, "MethodNotAllowed");
-    CHECK(r.header("Allow") == "GET, PUT");
+    CHECK(r.header("Allow") == "GET, HEAD, PUT");
   }
   check_graph_error(control("GET", throttling(t) + "/extra"), 404, "UnknownPath");
   CHECK(get_throttling(t) == kOff);

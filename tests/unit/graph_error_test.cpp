@@ -229,10 +229,50 @@ TEST_SUITE("graph_error") {
           "Resource not found for the segment 'groups'.");
   }
 
-  TEST_CASE("D13 method_not_allowed carries the Allow header it was given") {
+  TEST_CASE("D13 method_not_allowed carries the Allow header it was given, "
+            "with HEAD beside GET") {
     auto e = errors::method_not_allowed("GET, POST");
-    CHECK(extra_header(e, "Allow") == "GET, POST");
-    CHECK(e.message().find("GET, POST") != std::string::npos);
+    CHECK(extra_header(e, "Allow") == "GET, HEAD, POST");
+    CHECK(e.message().find("GET, HEAD, POST") != std::string::npos);
+    CHECK(extra_header(errors::method_not_allowed("POST"), "Allow") == "POST");
+  }
+
+  TEST_CASE("D13 allow_with_head adds HEAD after GET, once, and nowhere else") {
+    CHECK(gpm::graph::allow_with_head("GET") == "GET, HEAD");
+    CHECK(gpm::graph::allow_with_head("GET, PUT") == "GET, HEAD, PUT");
+    CHECK(gpm::graph::allow_with_head("PUT,GET") == "PUT, GET, HEAD");
+    CHECK(gpm::graph::allow_with_head("GET, HEAD, PUT") == "GET, HEAD, PUT");
+    CHECK(gpm::graph::allow_with_head("POST") == "POST");
+    CHECK(gpm::graph::allow_with_head("") == "");
+  }
+
+  TEST_CASE("x-mock-hint: the catalogue's hints name what to do, and the "
+            "body text stays Graph's") {
+    auto user = errors::user_not_found("u1");
+    CHECK(user.message().find("x-mock") == std::string::npos);
+    CHECK(user.hint().find("POST /_mock/users") != std::string::npos);
+    CHECK(user.hint().find("--auto-create-users") != std::string::npos);
+    auto me = errors::me_not_configured();
+    CHECK(me.message() == errors::me_requires_delegated().message());
+    CHECK(me.hint().find("--me") != std::string::npos);
+    CHECK(errors::me_requires_delegated().hint().empty());
+    CHECK(errors::token_hint("strict").find("--auth strict") !=
+          std::string::npos);
+    CHECK(errors::token_hint("strict").find("/_mock/token") !=
+          std::string::npos);
+    CHECK(errors::token_hint("permissive").find("--auth off") !=
+          std::string::npos);
+    CHECK(errors::unknown_control_path_hint().find("GET /_mock/routes") !=
+          std::string::npos);
+    CHECK(errors::invalid_json_hint(7, 12) ==
+          "The JSON parser stopped at byte 7 of the 12-byte body.");
+    // with_hint copies; the original keeps none.
+    auto plain = errors::bad_request("x");
+    auto hinted = plain.with_hint("do y");
+    CHECK(plain.hint().empty());
+    CHECK(hinted.hint() == "do y");
+    CHECK(hinted.message() == "x");
+    CHECK(hinted.status() == 400);
   }
 
   TEST_CASE("D19 payload_too_large names the limit in bytes") {

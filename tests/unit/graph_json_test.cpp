@@ -891,4 +891,42 @@ TEST_SUITE("graph_json") {
                       GraphError);
     }
   }
+
+  TEST_CASE("D23 an expirationDuration too long to hold is 400 'out of range', "
+            "not 'must be ISO 8601'") {
+    GraphError e = thrown([&] {
+      gpm::graph::parse_set_presence(
+          set_presence_body({{"expirationDuration", "P99999999D"}}), false);
+    });
+    CHECK(e.status() == 400);
+    CHECK(contains(e.message(), "'P99999999D' is out of range"));
+    CHECK(contains(e.message(), "PT5M to PT4H"));
+    CHECK_FALSE(contains(e.message(), "ISO 8601"));
+  }
+
+  TEST_CASE("D23 an expiryDateTime in year 10000 or 2300 is 400 'out of "
+            "range', not a format complaint") {
+    for (const char* text : {"10000-01-01T00:00:00", "2300-06-01T00:00:00"}) {
+      CAPTURE(text);
+      GraphError e = thrown([&] {
+        gpm::graph::parse_set_status_message(
+            json{{"statusMessage",
+                  {{"message", {{"content", "x"}}},
+                   {"expiryDateTime", {{"dateTime", text}}}}}}
+                .dump(),
+            t0, zones());
+      });
+      CHECK(e.status() == 400);
+      CHECK(contains(e.message(), "is out of range"));
+      CHECK_FALSE(contains(e.message(), "is not a date-time"));
+    }
+  }
+
+  TEST_CASE("x-mock-hint: a body that is not JSON keeps Graph's message and "
+            "hints the byte where parsing stopped") {
+    GraphError e = thrown(
+        [&] { gpm::graph::parse_set_presence(R"({"sessionId": x})", false); });
+    CHECK(e.message() == "The request body is not valid JSON.");
+    CHECK(e.hint() == "The JSON parser stopped at byte 15 of the 16-byte body.");
+  }
 }

@@ -396,4 +396,43 @@ TEST_SUITE("iso_time") {
     CHECK(gpm::core::format_http_date(t) == "Wed, 31 Dec 2025 23:59:59 GMT");
     CHECK(gpm::core::format_iso_instant(t) == "2025-12-31T23:59:59Z");
   }
+
+  TEST_CASE("D23 a well-formed duration too long to hold is out of range, "
+            "not malformed") {
+    using gpm::core::diagnose_iso_duration;
+    using P = gpm::core::IsoTextProblem;
+    for (const char* text : {"P99999999D", "PT9999999999S", "P1234567890W",
+                             "P200000DT1H", "p99999999d"}) {
+      CAPTURE(text);
+      CHECK(parsed(text) == "refused");
+      CHECK(diagnose_iso_duration(text) == P::OutOfRange);
+    }
+    for (const char* text : {"1:00:00", "P", "PT", "P1Y", "PT1M1H", "P-1D",
+                             "P99999999X", "P99999999D5"}) {
+      CAPTURE(text);
+      CHECK(diagnose_iso_duration(text) == P::Malformed);
+    }
+    CHECK(diagnose_iso_duration("PT5M") == P::None);
+    CHECK(diagnose_iso_duration("P106750D") == P::None);  // ~292 years fit
+  }
+
+  TEST_CASE("D23 a well-formed date-time outside 1700..2200 is out of range, "
+            "not malformed") {
+    using gpm::core::diagnose_iso_datetime;
+    using P = gpm::core::IsoTextProblem;
+    for (const char* text : {"10000-01-01T00:00:00", "2300-01-01T00:00:00Z",
+                             "1600-02-29T12:00:00", "0000-01-01T00:00:00",
+                             "99999-12-31T23:59:59.5+01:00"}) {
+      CAPTURE(text);
+      CHECK_FALSE(gpm::core::parse_iso_datetime(text).has_value());
+      CHECK(diagnose_iso_datetime(text) == P::OutOfRange);
+    }
+    for (const char* text : {"2026-13-01T00:00:00", "2026-02-30T00:00:00",
+                             "10000-13-01T00:00:00", "2026-01-01", "soon",
+                             "2026-01-01T25:00:00", "202-01-01T00:00:00"}) {
+      CAPTURE(text);
+      CHECK(diagnose_iso_datetime(text) == P::Malformed);
+    }
+    CHECK(diagnose_iso_datetime("2026-01-01T00:00:00Z") == P::None);
+  }
 }

@@ -675,17 +675,17 @@ TEST_SUITE("router") {
 
   // --- D13 ---------------------------------------------------------------------
 
-  TEST_CASE("D13 a wrong method on a presence is 405 with Allow: GET, on an "
-            "action 405 with Allow: POST") {
+  TEST_CASE("D13 a wrong method on a presence is 405 with Allow: GET, HEAD, "
+            "on an action 405 with Allow: POST") {
     Mock m;
     for (const char* method : {"POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
       CAPTURE(method);
       HttpResponse res = m(Req(method, presence("v1.0", kAlex)));
       check_error(res, 405, "MethodNotAllowed");
-      CHECK(res.header("Allow") == "GET");
+      CHECK(res.header("Allow") == "GET, HEAD");
       res = m(Req(method, "/beta/communications/presences/" + kAlex));
       check_error(res, 405, "MethodNotAllowed");
-      CHECK(res.header("Allow") == "GET");
+      CHECK(res.header("Allow") == "GET, HEAD");
     }
     for (const char* method : {"GET", "PUT", "DELETE", "HEAD"}) {
       CAPTURE(method);
@@ -853,8 +853,8 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D18 a Content-Encoding other than identity is 415, even on an "
-            "empty body") {
+  TEST_CASE("D18 a Content-Encoding the transport did not decode (gzip is "
+            "decoded before routing) is 415, even on an empty body") {
     Mock m;
     std::string target = presence("v1.0", kAdele) + "/setPresence";
     for (const char* encoding : {"gzip", "br", "deflate", "gzip, identity"}) {
@@ -995,7 +995,7 @@ TEST_SUITE("router") {
     CHECK(body_of(res)["mode"] == "manual");
     res = m(Req("DELETE", "/_mock/clock").without("Authorization"));
     check_error(res, 405, "MethodNotAllowed");
-    CHECK(res.header("Allow") == "GET, POST");
+    CHECK(res.header("Allow") == "GET, HEAD, POST");
     res = m(Req("GET", "/_mock/reset").without("Authorization"));
     check_error(res, 405, "MethodNotAllowed");
     CHECK(res.header("Allow") == "POST");
@@ -1278,6 +1278,68 @@ TEST_SUITE("router") {
     CHECK(query_params("a+b=c+d") == P{{"a+b", "c+d"}});
     CHECK(query_params("=1&x=") == P{{"x", ""}});
     CHECK_THROWS_AS(query_params("a=%zz"), gpm::graph::GraphError);
+  }
+
+  // --- x-mock-hint ---------------------------------------------------------
+
+  TEST_CASE("x-mock-hint: a 401 names the active --auth mode; its body is "
+            "Graph's") {
+    Mock m;
+    HttpResponse res = m(Req("GET", presence("v1.0", kAlex)).without(
+        "Authorization"));
+    CHECK(check_error(res, 401, "InvalidAuthenticationToken") ==
+          "Access token is empty.");
+    CHECK(res.header("x-mock-hint").find("--auth permissive") !=
+          std::string::npos);
+    CHECK(res.body.find("--auth") == std::string::npos);
+    res = m(Req("GET", presence("v1.0", kAlex))
+                .header("Authorization", "Bearer a b"));
+    check_error(res, 401, "InvalidAuthenticationToken");
+    CHECK(res.header("x-mock-hint").find("/_mock/token") != std::string::npos);
+    Config strict = manual_config();
+    strict.auth = gpm::AuthMode::Strict;
+    Mock s(strict);
+    res = s(Req("GET", presence("v1.0", kAlex)).header("Authorization",
+                                                       "Bearer opaque"));
+    check_error(res, 401, "InvalidAuthenticationToken");
+    CHECK(res.header("x-mock-hint").find("--auth strict") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("x-mock-hint: an unknown user, an unknown /_mock path, invalid "
+            "JSON and /me without a me each get their hint") {
+    Mock m;
+    HttpResponse res = m.get(presence("v1.0", "no-such-user"));
+    check_error(res, 404, "ResourceNotFound");
+    CHECK(res.header("x-mock-hint").find("POST /_mock/users") !=
+          std::string::npos);
+    res = m(Req("GET", "/_mock/nope").without("Authorization"));
+    check_error(res, 404, "UnknownPath");
+    CHECK(res.header("x-mock-hint") ==
+          "This is not a control endpoint of the mock; see GET /_mock/routes "
+          "for the list.");
+    res = m(Req("POST", presence("v1.0", kAlex) + "/setPresence")
+                .body("{\"sessionId\": x}"));
+    CHECK(check_error(res, 400, "BadRequest") ==
+          "The request body is not valid JSON.");
+    CHECK(res.header("x-mock-hint") ==
+          "The JSON parser stopped at byte 15 of the 16-byte body.");
+    Mock no_me(manual_config(), snapshot(false));
+    res = no_me.get("/v1.0/me/presence");
+    check_error(res, 400, "BadRequest");
+    CHECK(res.header("x-mock-hint").find("--me") != std::string::npos);
+    // A Graph path outside every root has no hint (nothing mock-specific).
+    CHECK_FALSE(m.get("/nowhere").header("x-mock-hint").size() > 0);
+  }
+
+  TEST_CASE("D13 an Allow header a handler writes itself gets HEAD beside "
+            "GET too") {
+    Mock m;
+    HttpResponse res =
+        m(Req("POST", "/common/v2.0/.well-known/openid-configuration")
+              .body("{}"));
+    CHECK(res.status == 405);
+    CHECK(res.header("Allow") == "GET, HEAD");
   }
 }
 

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,17 +60,9 @@ func newClient(mock, tenant, version string) (*msgraph.GraphServiceClient, error
 	if err != nil {
 		return nil, err
 	}
-	// The SDK gzips request bodies by default; the mock answers those with
-	// 415 (D18) and the SDK sends them again uncompressed, but not when it
-	// retries after a 429. So turn request compression off.
-	middleware := msgraphgocore.GetDefaultMiddlewaresWithOptions(&msgraphgocore.GraphClientOptions{})
-	for i, m := range middleware {
-		if _, ok := m.(*khttp.CompressionHandler); ok {
-			middleware[i] = khttp.NewCompressionHandlerWithOptions(khttp.NewCompressionOptions(false))
-		}
-	}
-	adapter, err := msgraph.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
-		auth, nil, nil, msgraphgocore.GetDefaultClient(nil, middleware...))
+	// The SDK's defaults, request compression included: the mock inflates
+	// gzip request bodies as Graph does (D18).
+	adapter, err := msgraph.NewGraphRequestAdapter(auth)
 	if err != nil {
 		return nil, err
 	}
@@ -257,8 +250,34 @@ func TestE2GetPresencesByUserId(t *testing.T) {
 	}
 }
 
+// uncompressedClient is client with the SDK's request compression off: the
+// SDK's retry after a 429 resends a gzip request's body uncompressed while
+// still labelled gzip (see TestD18SDKRetryOfGzipRequestIsMislabelled).
+func uncompressedClient(t *testing.T, tenant string) *msgraph.GraphServiceClient {
+	t.Helper()
+	auth, err := azureauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
+		staticToken{}, []string{"https://graph.microsoft.com/.default"},
+		[]string{"127.0.0.1", "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	middleware := msgraphgocore.GetDefaultMiddlewaresWithOptions(&msgraphgocore.GraphClientOptions{})
+	for i, m := range middleware {
+		if _, ok := m.(*khttp.CompressionHandler); ok {
+			middleware[i] = khttp.NewCompressionHandlerWithOptions(khttp.NewCompressionOptions(false))
+		}
+	}
+	adapter, err := msgraph.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
+		auth, nil, nil, msgraphgocore.GetDefaultClient(nil, middleware...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter.SetBaseUrl(mock + "/tenants/" + tenant + "/v1.0")
+	return msgraph.NewGraphServiceClient(adapter)
+}
+
 func TestR6_9RetryAfter429IsRetriedAfterWaiting(t *testing.T) {
-	c := client(t)
+	c := uncompressedClient(t, "go")
 	created := control(t, "POST", "/faults", map[string]any{
 		"id": "go-429", "match": map[string]any{"operation": "setPresence"},
 		"schedule": map[string]any{"next": 1},
@@ -278,30 +297,36 @@ func TestR6_9RetryAfter429IsRetriedAfterWaiting(t *testing.T) {
 }
 
 // D18: with the SDK's defaults (request compression on) every POST goes out
-// gzipped, is refused with 415 UnsupportedMediaType, and is sent again
-// uncompressed by the SDK's CompressionHandler: it works, one round trip
-// dearer. The journal shows the pair.
-func TestD18DefaultGzipRequestFallsBackAfter415(t *testing.T) {
-	auth, err := azureauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(
-		staticToken{}, []string{"https://graph.microsoft.com/.default"}, []string{"127.0.0.1"})
+// gzipped and the mock inflates it: each call is one request, so the
+// journal shows exactly one entry per call, each a 200, with the inflated
+// body.
+func TestD18GzipRequestsAreOneRequestPerCall(t *testing.T) {
+	c, err := newClient(mock, "go-gzip", "v1.0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	adapter, err := msgraph.NewGraphRequestAdapter(auth)
-	if err != nil {
+	ctx := context.Background()
+	presence := c.Users().ByUserId(user).Presence()
+	set := users.NewItemPresenceSetPresencePostRequestBody()
+	set.SetSessionId(str(app))
+	set.SetAvailability(str("Busy"))
+	set.SetActivity(str("InACall"))
+	set.SetExpirationDuration(serialization.NewDuration(0, 0, 0, 1, 0, 0, 0))
+	if err := presence.SetPresence().Post(ctx, set, nil); err != nil {
 		t.Fatal(err)
 	}
-	adapter.SetBaseUrl(mock + "/tenants/go-gzip/v1.0")
-	c := msgraph.NewGraphServiceClient(adapter)
-	body := users.NewItemPresenceSetPresencePostRequestBody()
-	body.SetSessionId(str(app))
-	body.SetAvailability(str("Busy"))
-	body.SetActivity(str("InACall"))
-	body.SetExpirationDuration(serialization.NewDuration(0, 0, 0, 1, 0, 0, 0))
-	if err := c.Users().ByUserId(user).Presence().SetPresence().Post(context.Background(), body, nil); err != nil {
+	preferred := users.NewItemPresenceSetUserPreferredPresencePostRequestBody()
+	preferred.SetAvailability(str("DoNotDisturb"))
+	preferred.SetActivity(str("DoNotDisturb"))
+	if err := presence.SetUserPreferredPresence().Post(ctx, preferred, nil); err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("GET", mock+"/tenants/go-gzip/_mock/journal?path=*/setPresence", nil)
+	clearBody := users.NewItemPresenceClearPresencePostRequestBody()
+	clearBody.SetSessionId(str(app))
+	if err := presence.ClearPresence().Post(ctx, clearBody, nil); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", mock+"/tenants/go-gzip/_mock/journal", nil)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -309,8 +334,10 @@ func TestD18DefaultGzipRequestFallsBackAfter415(t *testing.T) {
 	defer res.Body.Close()
 	var journal struct {
 		Entries []struct {
-			Status    int     `json:"status"`
-			ErrorCode *string `json:"errorCode"`
+			Method string `json:"method"`
+			Path   string `json:"path"`
+			Status int    `json:"status"`
+			Body   string `json:"body"`
 		} `json:"entries"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&journal); err != nil {
@@ -318,14 +345,46 @@ func TestD18DefaultGzipRequestFallsBackAfter415(t *testing.T) {
 	}
 	var got []string
 	for _, e := range journal.Entries {
-		code := ""
-		if e.ErrorCode != nil {
-			code = " " + *e.ErrorCode
+		action := e.Path[strings.LastIndex(e.Path, "/")+1:]
+		got = append(got, fmt.Sprintf("%s %s %d", e.Method, action, e.Status))
+		if e.Method == "POST" && !strings.HasPrefix(e.Body, "{") {
+			t.Errorf("journal body of %s is not the inflated JSON: %q", e.Path, e.Body)
 		}
-		got = append(got, fmt.Sprintf("%d%s", e.Status, code))
 	}
-	t.Logf("default client's setPresence: %v", got)
-	if fmt.Sprint(got) != "[415 UnsupportedMediaType 200]" {
-		t.Fatalf("journal %v", got)
+	t.Logf("journal: %v", got)
+	want := "[POST setPresence 200 POST setUserPreferredPresence 200 POST clearPresence 200]"
+	if fmt.Sprint(got) != want {
+		t.Fatalf("journal %v, want one entry per call: %v", got, want)
 	}
+}
+
+// D18, an SDK quirk: when a gzip request meets a 429, the SDK's retry
+// handler sends the body again uncompressed but still labelled
+// Content-Encoding: gzip, and the mock (which cannot inflate it) answers 400
+// BadRequest. Code that relies on the SDK's 429 retry for writes turns
+// request compression off (uncompressedClient).
+func TestD18SDKRetryOfGzipRequestIsMislabelled(t *testing.T) {
+	c, err := newClient(mock, "go-gzip-retry", "v1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", mock+"/tenants/go-gzip-retry/_mock/faults",
+		strings.NewReader(`{"id":"r","match":{"operation":"setPresence"},"schedule":{"next":1},"action":{"status":429,"retryAfter":1}}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	body := users.NewItemPresenceSetPresencePostRequestBody()
+	body.SetSessionId(str(app))
+	body.SetAvailability(str("Away"))
+	body.SetActivity(str("Away"))
+	err = c.Users().ByUserId(user).Presence().SetPresence().Post(context.Background(), body, nil)
+	var odata *odataerrors.ODataError
+	if !errors.As(err, &odata) || odata.GetStatusCode() != 400 {
+		t.Fatalf("want the retried request refused with 400, got %v", err)
+	}
+	t.Logf("retry of a gzip request after 429: %d %s", odata.GetStatusCode(),
+		*odata.GetErrorEscaped().GetCode())
 }
