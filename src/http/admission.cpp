@@ -44,7 +44,7 @@ GraphError with_token_hint(const Service& s, const GraphError& e) {
   return e.with_hint(errors::token_hint(auth_mode_name(s.config.auth)));
 }
 
-// Strict auth mode: the permission table of spec §5.1 with D6 for
+// Strict auth mode: the permission table of R5.1-R5.5 with D6 for
 // `operation` on the presence route `r` (null for routes without one).
 // /me with an application token is the 400 of D12 (in every mode; other
 // modes meet it in the handler), answered here before any 403. Runs before
@@ -154,7 +154,7 @@ std::string fault_app(RequestContext& ctx, std::string_view operation) {
 
 void sleep_for(std::chrono::milliseconds d) {
   // Runs on the request's worker thread with no lock held, so it delays
-  // only this request (README "Latency").
+  // only this request (docs/faults.md "Latency").
   if (d.count() > 0) std::this_thread::sleep_for(d);
 }
 

@@ -1,7 +1,7 @@
 // Admission: what a matched request goes through before its handler, in
 // one ordered pipeline read from the route table row (http/route_table.h):
 //   Graph plane   the bearer token (before the path is matched, D12), then
-//                 permissions (strict auth, spec §5.1, D6), throttling
+//                 permissions (strict auth, R5.1-R5.5, D6), throttling
 //                 (R6.6-R6.8), fault rules and latency, the query options
 //                 ($select where the row allows it), the body's media type
 //                 (D18), and the handler;

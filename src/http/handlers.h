@@ -28,7 +28,7 @@ HttpResponse handle_clear_user_preferred_presence(Service& s,
                                                   const PresenceRoute& r);
 HttpResponse handle_set_status_message(Service& s, RequestContext& ctx,
                                        const PresenceRoute& r);
-// The work-location actions (spec 3.8, 3.9): 204 on success (R3.8.3).
+// The work-location actions (E8-E11): 204 on success (R3.8.3).
 HttpResponse handle_set_manual_location(Service& s, RequestContext& ctx,
                                         const PresenceRoute& r);
 HttpResponse handle_set_automatic_location(Service& s, RequestContext& ctx,

@@ -1,7 +1,7 @@
-// The work-location actions (spec 3.8, 3.9, R4.11): setManualLocation,
+// The work-location actions (E8-E11, R4.11): setManualLocation,
 // setAutomaticLocation, clearAutomaticLocation and clearLocation on every
 // presence path form. Real Graph allows them to delegated tokens only
-// (spec 5.1); permissive mode checks no permissions, so any token passes.
+// (R5.1-R5.5); permissive mode checks no permissions, so any token passes.
 #include "graph/graph_json.h"
 #include "http/handlers.h"
 #include "http/presence_target.h"
@@ -14,7 +14,7 @@ HttpResponse no_content() {
   return res;
 }
 
-// R3.8.3, R3.9.4 (spec 9 B9): the examples answer 204, so does the mock.
+// R3.8.3, R3.9.4: the examples answer 204, so does the mock.
 HttpResponse handle_set_manual_location(Service& s, RequestContext& ctx,
                                         const PresenceRoute& r) {
   core::WorkLocationSignal signal = graph::parse_set_location(ctx.request.body);

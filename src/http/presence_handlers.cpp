@@ -1,4 +1,4 @@
-// The Graph presence operations (spec §3): thin handlers that parse, call
+// The Graph presence operations (E1-E7): thin handlers that parse, call
 // the store, and write the answer.
 #include <nlohmann/json.hpp>
 
@@ -70,7 +70,7 @@ HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
           out = graph::dump(graph::apply_select(body, *ctx.select));
           return;
         }
-        // The common read: written directly, no document tree (issue 8).
+        // The common read: written directly, no document tree.
         out.reserve(512);
         out += "{\"@odata.context\":";
         graph::append_json_string(out, context);
@@ -164,7 +164,7 @@ HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
               graph::presence_json(u.id, view, caller == u.id), *ctx.select));
           return;
         }
-        // Written directly, no document tree (issue 8).
+        // Written directly, no document tree.
         out += '{';
         graph::append_presence_members(out, u.id, view, caller == u.id);
         out += '}';

@@ -40,7 +40,7 @@ enum RouteFlag : uint8_t {
   kBody = 16,      // a JSON body may come (D18: Content-Type checked)
 };
 
-// A presence reached through one of its three path forms (spec §1).
+// A presence reached through one of its three path forms (E1-E11).
 struct PresenceRoute {
   std::string version;  // "v1.0" or "beta"
   graph::PresencePathForm form;
