@@ -13,8 +13,8 @@ namespace {
 using P = Plane;
 
 // The Graph presence rows run on the {presence} the path addresses.
-template <HttpResponse (*Fn)(Service&, RequestContext&, const PresenceRoute&)>
-HttpResponse on_presence(Service& s, RequestContext& ctx, const RouteArgs& a) {
+template <Reply (*Fn)(Service&, RequestContext&, const PresenceRoute&)>
+Reply on_presence(Service& s, RequestContext& ctx, const RouteArgs& a) {
   return Fn(s, ctx, a.presence);
 }
 

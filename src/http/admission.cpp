@@ -65,8 +65,7 @@ void authorize(const Service& s, const RequestContext& ctx,
   bool own = false;
   if (r && ctx.claims.oid) {
     const std::string oid = store::to_lower_ascii(*ctx.claims.oid);
-    own = r->form == graph::PresencePathForm::Me ||
-          store::to_lower_ascii(r->user) == oid;
+    own = r->form == graph::PresencePathForm::Me || r->user_key == oid;
     if (!own && r->user.find('@') != std::string::npos) {
       // A path may name the user by userPrincipalName.
       ctx.tenant->store.read_user(
@@ -162,8 +161,8 @@ void sleep_for(std::chrono::milliseconds d) {
 // status fault answers instead of the handler, so state does not change; a
 // connection fault is carried to the transport on the response.
 template <typename Run>
-HttpResponse inject_faults(Service& s, RequestContext& ctx,
-                           std::string_view operation, Run&& run) {
+Reply inject_faults(Service& s, RequestContext& ctx, std::string_view operation,
+                    const std::string& path_user, Run&& run) {
   // Most tenants have no fault rules: then the call's facts (which parse a
   // set/clearPresence body for its sessionId) are not gathered at all.
   if (ctx.tenant->faults.idle()) return run();
@@ -172,7 +171,7 @@ HttpResponse inject_faults(Service& s, RequestContext& ctx,
   call.operation = std::string(operation);
   call.path = ctx.path;
   call.version = ctx.version;
-  call.user = ctx.user.value_or(caller_user(s, ctx));
+  call.user = path_user.empty() ? caller_user(s, ctx) : path_user;
   call.app = fault_app(ctx, operation);
   call.in_batch = ctx.request.batch_item;
   call.real_now = std::chrono::steady_clock::now();
@@ -194,20 +193,20 @@ HttpResponse inject_faults(Service& s, RequestContext& ctx,
         break;
       case K::Close:
       case K::Reset: {
-        HttpResponse res;
-        res.connection_fault = kind == K::Close ? ConnectionFault::Close
-                                                : ConnectionFault::Reset;
-        return res;
+        Reply reply;
+        reply.response.connection_fault =
+            kind == K::Close ? ConnectionFault::Close : ConnectionFault::Reset;
+        return reply;
       }
       case K::Truncate:
         break;
     }
   }
-  HttpResponse res = run();
+  Reply reply = run();
   if (d.action && kind == K::Truncate) {
-    res.connection_fault = ConnectionFault::Truncate;
+    reply.response.connection_fault = ConnectionFault::Truncate;
   }
-  return res;
+  return reply;
 }
 
 }  // namespace
@@ -282,8 +281,8 @@ void admit_control(const Service& s, const RequestContext& ctx,
   }
 }
 
-HttpResponse admit_and_run(Service& s, RequestContext& ctx, const Route& row,
-                           const RouteArgs& args) {
+Reply admit_and_run(Service& s, RequestContext& ctx, const Route& row,
+                    const RouteArgs& args) {
   auto run = [&] {
     check_query(ctx, args.query, (row.flags & kSelect) != 0);
     if (row.flags & kBody) check_body_headers(ctx.request);
@@ -295,7 +294,7 @@ HttpResponse admit_and_run(Service& s, RequestContext& ctx, const Route& row,
   }
   if (!(row.flags & kThrottled)) return run();
   throttle(ctx);
-  return inject_faults(s, ctx, row.operation, run);
+  return inject_faults(s, ctx, row.operation, args.presence.user_key, run);
 }
 
 }  // namespace gpm::http

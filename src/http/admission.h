@@ -43,7 +43,8 @@ void admit_control(const Service& s, const RequestContext& ctx,
                    const std::vector<std::string>& segments);
 
 // The rest of the pipeline for a matched Graph row, then its handler.
-HttpResponse admit_and_run(Service& s, RequestContext& ctx, const Route& row,
-                           const RouteArgs& args);
+// Returns the handler's reply; may throw FailedCall (route_table.h).
+Reply admit_and_run(Service& s, RequestContext& ctx, const Route& row,
+                    const RouteArgs& args);
 
 }  // namespace gpm::http

@@ -1422,4 +1422,34 @@ TEST_SUITE("router: journal write order") {
     CHECK(entries[2]["writeSequence"].get<uint64_t>() <
           entries[3]["writeSequence"].get<uint64_t>());
   }
+  TEST_CASE("Journal user and app: the store's id of a user named by UPN in any case, the "
+            "path's id lower-cased when there is no such user, and the body's sessionId also "
+            "when the call fails after reading it") {
+    Mock m;
+    CHECK(m.get(presence("v1.0", "ADELE@Contoso.Example")).status == 200);
+    CHECK(m.get(presence("v1.0", "NoSuch@X.Example")).status == 404);
+    // A write that reached the user, then found no such session (D8).
+    CHECK(m.post(presence("v1.0", "Adele@contoso.example") + "/clearPresence",
+                 R"({"sessionId":"Gone-App"})")
+              .status == 404);
+    // A write for a user that is not there (D9): no write took effect.
+    CHECK(m.post(presence("v1.0", "Ghost") + "/setPresence",
+                 R"({"sessionId":"Some-App","availability":"Busy","activity":"InACall"})")
+              .status == 404);
+    // Refused before the token was read: no user.
+    CHECK(m(Req("GET", presence("v1.0", kAdele)).without("Authorization")).status == 401);
+    json entries = body_of(m.get("/_mock/journal"))["entries"];
+    REQUIRE(entries.size() == 5);
+    CHECK(entries[0]["user"] == kAdele);
+    CHECK(entries[0]["app"].is_null());
+    CHECK(entries[1]["user"] == "nosuch@x.example");
+    CHECK(entries[2]["user"] == kAdele);
+    CHECK(entries[2]["app"] == "Gone-App");
+    CHECK(entries[2]["writeSequence"].is_number_unsigned());
+    CHECK(entries[3]["user"] == "ghost");
+    CHECK(entries[3]["app"] == "Some-App");
+    CHECK(entries[3]["writeSequence"].is_null());
+    CHECK(entries[4]["user"].is_null());
+    CHECK(entries[4]["status"] == 401);
+  }
 }
