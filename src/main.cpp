@@ -22,7 +22,7 @@
 #include "graph/fixtures.h"
 #include "http/server.h"
 #include "http/state_file.h"
-#include "http/tls.h"
+#include "net/tls_context.h"
 
 namespace {
 
@@ -123,12 +123,12 @@ int serve(gpm::Config config) {
 
   // TLS material only when HTTPS is asked for: a plain start-up loads and
   // generates nothing.
-  std::unique_ptr<http::TlsContext> tls;
+  std::unique_ptr<net::TlsContext> tls;
   std::string error;
   if (c.tls || c.https_port) {
     tls = c.tls_cert.empty()
-              ? http::TlsContext::generated(error)
-              : http::TlsContext::from_files(c.tls_cert, c.tls_key, error);
+              ? net::TlsContext::generated(error)
+              : net::TlsContext::from_files(c.tls_cert, c.tls_key, error);
     if (!tls) {
       std::cerr << "graph-presence-mock: " << error << "\n";
       return 2;
@@ -153,7 +153,7 @@ int serve(gpm::Config config) {
   // The certificate and the ready file first, so that whoever reads the
   // line finds them.
   if (!c.tls_cert_out.empty() &&
-      !http::write_certificate_file(c.tls_cert_out, tls->certificate_pem(),
+      !net::write_certificate_file(c.tls_cert_out, tls->certificate_pem(),
                                     error)) {
     std::cerr << "graph-presence-mock: cannot write --tls-cert-out: " << error
               << "\n";

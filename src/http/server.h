@@ -1,13 +1,12 @@
-// The cpp-httplib adapter: binds, accepts, reads each request into an
-// HttpRequest, hands it to the Router, and writes the HttpResponse back.
-// httplib parses and writes HTTP; the connections are ours: our own accept
-// loop, worker pool and per-connection loop (plain TCP or TLS through
-// OpenSSL), so that a handler can close or reset its connection, stop() is
-// prompt, and HTTPS behaves exactly like HTTP. Also owns the settings
-// ARCHITECTURE §10 measured for Debian's cpp-httplib 0.11.4: tcp_nodelay,
-// a sized worker pool, a high keep-alive count, SO_REUSEADDR only, a large
-// listen backlog, bounded bodies, and POSTs without a body answered at
-// once (D18).
+// The HTTP server: the cpp-httplib adapter over the net::ConnectionEngine.
+// httplib parses each request and writes each answer; the adapter turns a
+// parsed request into an HttpRequest for the Router, applies the body
+// admission policy (D18, D19, http/body_admission.h), and carries what an
+// answer asks of its connection (close after, an injected close, reset or
+// truncation) to net::Connection. The engine owns sockets, TLS, threads
+// and idle connections and knows nothing of HTTP (src/net). Also owns the
+// settings ARCHITECTURE §10 measured for Debian's cpp-httplib 0.11.4:
+// bounded bodies and heads, and POSTs without a body answered at once.
 // Thread-safe: run() blocks; stop() may be called from another thread.
 #pragma once
 
@@ -17,11 +16,14 @@
 #include "http/router.h"
 #include "http/service.h"
 
-namespace gpm::http {
-
-class MockHttpServer;
+namespace gpm::net {
 class ConnectionEngine;
 class TlsContext;
+}  // namespace gpm::net
+
+namespace gpm::http {
+
+class HttplibAdapter;
 
 class Server {
  public:
@@ -33,7 +35,7 @@ class Server {
   // listener before run(). Returns the bound port, or -1 with `error` set
   // (e.g. the port is taken).
   int bind(const std::string& host, int port, std::string& error,
-           const TlsContext* tls = nullptr);
+           const net::TlsContext* tls = nullptr);
   // Serves until stop(), then finishes the requests in flight (bounded) and
   // returns. REQUIRES: bind() succeeded at least once.
   bool run();
@@ -48,8 +50,8 @@ class Server {
  private:
   Service& service_;
   Router router_;
-  std::unique_ptr<MockHttpServer> impl_;
-  std::unique_ptr<ConnectionEngine> engine_;
+  std::unique_ptr<HttplibAdapter> adapter_;
+  std::unique_ptr<net::ConnectionEngine> engine_;
 };
 
 }  // namespace gpm::http

@@ -1,8 +1,8 @@
-// Unit tests for src/http/tls (issue 6 HTTPS): the start-up certificate is
+// Unit tests for src/net/tls_context (issue 6 HTTPS): the start-up certificate is
 // one clients can trust directly (self-signed, CA:TRUE, the localhost SANs,
 // its key matches), user PEM files are checked with clear messages, and the
 // TLS options of src/config parse as the README says.
-#include "http/tls.h"
+#include "net/tls_context.h"
 
 #include <doctest/doctest.h>
 #include <openssl/bio.h>
@@ -25,8 +25,8 @@
 
 namespace {
 
-using gpm::http::CertificatePem;
-using gpm::http::TlsContext;
+using gpm::net::CertificatePem;
+using gpm::net::TlsContext;
 
 struct X509Free {
   void operator()(X509* x) const { X509_free(x); }
@@ -107,7 +107,7 @@ TEST_SUITE("tls") {
   TEST_CASE("issue 6 the generated certificate names localhost, 127.0.0.1 "
             "and ::1 and is usable as its own CA") {
     std::string error;
-    CertificatePem pem = gpm::http::generate_localhost_certificate(error);
+    CertificatePem pem = gpm::net::generate_localhost_certificate(error);
     INFO(error);
     REQUIRE_FALSE(pem.certificate.empty());
     REQUIRE_FALSE(pem.private_key.empty());
@@ -149,8 +149,8 @@ TEST_SUITE("tls") {
 
   TEST_CASE("issue 6 each start generates a new key and serial") {
     std::string error;
-    CertificatePem a = gpm::http::generate_localhost_certificate(error);
-    CertificatePem b = gpm::http::generate_localhost_certificate(error);
+    CertificatePem a = gpm::net::generate_localhost_certificate(error);
+    CertificatePem b = gpm::net::generate_localhost_certificate(error);
     REQUIRE_FALSE(a.certificate.empty());
     CHECK(a.certificate != b.certificate);
     CHECK(a.private_key != b.private_key);
@@ -173,8 +173,8 @@ TEST_SUITE("tls") {
   TEST_CASE("issue 6 --tls-cert/--tls-key PEM files load, and bad ones say "
             "which file and why") {
     std::string error;
-    CertificatePem one = gpm::http::generate_localhost_certificate(error);
-    CertificatePem two = gpm::http::generate_localhost_certificate(error);
+    CertificatePem one = gpm::net::generate_localhost_certificate(error);
+    CertificatePem two = gpm::net::generate_localhost_certificate(error);
     REQUIRE_FALSE(one.certificate.empty());
     TempFile cert(one.certificate), key(one.private_key),
         other_key(two.private_key), junk("not a PEM file\n");

@@ -1,4 +1,4 @@
-#include "http/tls.h"
+#include "net/tls_context.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -9,13 +9,12 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 
-namespace gpm::http {
+namespace gpm::net {
 namespace {
 
 template <typename T, void (*Free)(T*)>
@@ -65,8 +64,8 @@ std::string key_pem(EVP_PKEY* key) {
 }
 
 // A server context with the settings every listener shares: TLS 1.2+,
-// no renegotiation, no session tickets, buffers released while a connection idles (parked
-// keep-alive connections then cost little memory).
+// no renegotiation, no session tickets, buffers released while a connection
+// idles (parked keep-alive connections then cost little memory).
 Ctx new_server_ctx() {
   Ctx ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) return ctx;
@@ -109,17 +108,17 @@ Generated generate(std::string& error) {
     ok = RAND_bytes(bytes, sizeof bytes) == 1;
     bytes[0] &= 0x7f;
     Bignum bn(ok ? BN_bin2bn(bytes, sizeof bytes, nullptr) : nullptr);
-    ok = bn && BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(x)) !=
-                   nullptr;
+    ok =
+        bn && BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(x)) != nullptr;
   }
   ok = ok && X509_gmtime_adj(X509_getm_notBefore(x), -24L * 3600) != nullptr &&
        X509_gmtime_adj(X509_getm_notAfter(x), 365L * 24 * 3600) != nullptr;
   if (ok) {
     X509_NAME* name = X509_get_subject_name(x);
-    const auto* org = reinterpret_cast<const unsigned char*>(
-        "graph-presence-mock");
-    const auto* cn = reinterpret_cast<const unsigned char*>(
-        "graph-presence-mock localhost");
+    const auto* org =
+        reinterpret_cast<const unsigned char*>("graph-presence-mock");
+    const auto* cn =
+        reinterpret_cast<const unsigned char*>("graph-presence-mock localhost");
     ok = X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, org, -1, -1, 0) ==
              1 &&
          X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, cn, -1, -1, 0) ==
@@ -137,8 +136,7 @@ Generated generate(std::string& error) {
                        "critical,digitalSignature,keyCertSign,cRLSign") &&
          add_extension(x, &ctx, NID_ext_key_usage, "serverAuth") &&
          add_extension(x, &ctx, NID_subject_key_identifier, "hash") &&
-         add_extension(x, &ctx, NID_authority_key_identifier,
-                       "keyid:always") &&
+         add_extension(x, &ctx, NID_authority_key_identifier, "keyid:always") &&
          add_extension(x, &ctx, NID_subject_alt_name,
                        "DNS:localhost,IP:127.0.0.1,IP:::1");
   }
@@ -256,4 +254,4 @@ ssl_st* TlsContext::new_ssl(int fd) const {
   return ssl;
 }
 
-}  // namespace gpm::http
+}  // namespace gpm::net

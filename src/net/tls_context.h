@@ -13,7 +13,7 @@
 struct ssl_ctx_st;
 struct ssl_st;
 
-namespace gpm::http {
+namespace gpm::net {
 
 // A certificate and its private key, both PEM.
 struct CertificatePem {
@@ -66,4 +66,4 @@ class TlsContext {
   std::string certificate_pem_;
 };
 
-}  // namespace gpm::http
+}  // namespace gpm::net
