@@ -6,15 +6,13 @@
 #include "control/control.h"
 #include "core/iso_time.h"
 #include "graph/graph_error.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::control {
 namespace {
 
 namespace errors = graph::errors;
 using nlohmann::ordered_json;
-
-bool is_get(const std::string& m) { return m == "GET" || m == "HEAD"; }
 
 ordered_json clock_json(const RequestContext& ctx, core::TimePoint now) {
   constexpr size_t kMaxTransitions = 100;
@@ -96,7 +94,7 @@ HttpResponse set_clock(RequestContext& ctx) {
   return control_json(clock_json(ctx, clock->now()));
 }
 
-HttpResponse health(Service& s, const RequestContext& ctx) {
+HttpResponse health_json(Service& s, const RequestContext& ctx) {
   double uptime = std::chrono::duration<double>(
                       std::chrono::steady_clock::now() - s.started)
                       .count();
@@ -110,7 +108,7 @@ HttpResponse health(Service& s, const RequestContext& ctx) {
   return control_json(j);
 }
 
-HttpResponse tenants(Service& s) {
+HttpResponse tenants_json(Service& s) {
   ordered_json list = ordered_json::array();
   for (const auto& t : s.tenants->all()) {
     ordered_json e;
@@ -126,14 +124,14 @@ HttpResponse tenants(Service& s) {
   return control_json(j);
 }
 
-HttpResponse state(const RequestContext& ctx,
-                   const std::vector<std::string>& rest) {
-  if (rest.size() == 2) {
+HttpResponse state_json(const RequestContext& ctx,
+                        const std::vector<std::string>& params) {
+  if (params.size() == 1) {
     ordered_json view;
-    bool found = ctx.tenant->store.read_user(rest[1], [&](const store::User& u) {
+    bool found = ctx.tenant->store.read_user(params[0], [&](const store::User& u) {
       view = graph::state_view_json(u, ctx.now);
     });
-    if (!found) throw errors::user_not_found(rest[1]);
+    if (!found) throw errors::user_not_found(params[0]);
     return control_json(view);
   }
   ordered_json users = ordered_json::array();
@@ -164,84 +162,65 @@ ordered_json snapshot_json(const RequestContext& ctx) {
   return doc;
 }
 
-}  // namespace gpm::control
-
-namespace gpm::http {
-
-HttpResponse handle_control(Service& s, RequestContext& ctx,
-                            const std::vector<std::string>& rest,
-                            std::string_view query) {
-  using namespace control;
-  namespace errors = graph::errors;
-  const std::string& m = ctx.request.method;
-  const std::string first = rest.empty() ? std::string() : rest[0];
-  auto only = [&](size_t n) {
-    if (rest.size() != n) throw errors::unknown_path();
-  };
-  if (first == "health") {
-    only(1);
-    if (!is_get(m)) throw errors::method_not_allowed("GET");
-    return health(s, ctx);
-  }
-  if (first == "clock") {
-    only(1);
-    if (is_get(m)) return control_json(clock_json(ctx, ctx.now));
-    if (m == "POST") return set_clock(ctx);
-    throw errors::method_not_allowed("GET, POST");
-  }
-  if (first == "reset") {
-    only(1);
-    if (m != "POST") throw errors::method_not_allowed("POST");
-    // D24: a prefixed reset resets one tenant, an unprefixed one all.
-    if (ctx.tenant_prefixed) {
-      ctx.tenant->reset();
-      return control_json({{"reset", ctx.tenant->id}});
-    }
-    s.tenants->reset_all();
-    return control_json({{"reset", "all"}});
-  }
-  if (first == "tenants") {
-    only(1);
-    if (!is_get(m)) throw errors::method_not_allowed("GET");
-    return tenants(s);
-  }
-  if (first == "state") {
-    if (rest.size() > 2) throw errors::unknown_path();
-    if (!is_get(m)) throw errors::method_not_allowed("GET");
-    return state(ctx, rest);
-  }
-  if (first == "snapshot") {
-    only(1);
-    if (is_get(m)) return control_json(snapshot_json(ctx));
-    if (m == "POST") {
-      load_fixture_body(s, ctx, true);
-      return control_json({{"mode", "replace"},
-                           {"users", ctx.tenant->store.user_count()}});
-    }
-    throw errors::method_not_allowed("GET, POST");
-  }
-  if (first == "users") return handle_users(s, ctx, rest);
-  if (first == "fixtures") {
-    only(1);
-    if (m != "POST") throw errors::method_not_allowed("POST");
-    return handle_fixtures(s, ctx, query);
-  }
-  if (first == "journal") return handle_journal(s, ctx, rest, query);
-  if (first == "throttling") {
-    only(1);
-    return handle_throttling(s, ctx);
-  }
-  if (first == "faults") return handle_faults(s, ctx, rest);
-  if (first == "token") {
-    only(1);
-    if (m != "POST") throw errors::method_not_allowed("POST");
-    return handle_token(s, ctx);
-  }
-  if (first == "latency") {
-    only(1);
-    return handle_latency(s, ctx);
-  }
-  throw errors::unknown_path();
+HttpResponse health(Service& s, RequestContext& ctx, const RouteArgs&) {
+  return health_json(s, ctx);
 }
 
-}  // namespace gpm::http
+HttpResponse routes(Service&, RequestContext&, const RouteArgs& a) {
+  ordered_json list = ordered_json::array();
+  for (const auto& e : a.table->entries()) {
+    const http::Route& r = *e.route;
+    ordered_json methods = ordered_json::array();
+    for (auto [bit, name] : {std::pair{http::kGet, "GET"},
+                             std::pair{http::kGet, "HEAD"},
+                             std::pair{http::kPost, "POST"},
+                             std::pair{http::kPut, "PUT"},
+                             std::pair{http::kDelete, "DELETE"}}) {
+      if (r.methods & bit) methods.push_back(name);
+    }
+    ordered_json j;
+    j["methods"] = std::move(methods);
+    j["path"] = e.path;
+    j["plane"] = http::to_string(r.plane);
+    j["operation"] = r.operation;
+    j["auth"] = (r.flags & http::kAuth) != 0;
+    j["throttled"] = (r.flags & http::kThrottled) != 0;
+    j["journaled"] = (r.flags & http::kJournaled) != 0;
+    j["select"] = (r.flags & http::kSelect) != 0;
+    j["body"] = (r.flags & http::kBody) != 0;
+    list.push_back(std::move(j));
+  }
+  return control_json({{"routes", std::move(list)}});
+}
+
+HttpResponse clock(Service&, RequestContext& ctx, const RouteArgs&) {
+  if (is_get(ctx.request.method)) return control_json(clock_json(ctx, ctx.now));
+  return set_clock(ctx);
+}
+
+HttpResponse reset(Service& s, RequestContext& ctx, const RouteArgs&) {
+  // D24: a prefixed reset resets one tenant, an unprefixed one all.
+  if (ctx.tenant_prefixed) {
+    ctx.tenant->reset();
+    return control_json({{"reset", ctx.tenant->id}});
+  }
+  s.tenants->reset_all();
+  return control_json({{"reset", "all"}});
+}
+
+HttpResponse tenants(Service& s, RequestContext&, const RouteArgs&) {
+  return tenants_json(s);
+}
+
+HttpResponse state(Service&, RequestContext& ctx, const RouteArgs& a) {
+  return state_json(ctx, a.params);
+}
+
+HttpResponse snapshot(Service& s, RequestContext& ctx, const RouteArgs&) {
+  if (is_get(ctx.request.method)) return control_json(snapshot_json(ctx));
+  load_fixture_body(s, ctx, true);
+  return control_json(
+      {{"mode", "replace"}, {"users", ctx.tenant->store.user_count()}});
+}
+
+}  // namespace gpm::control

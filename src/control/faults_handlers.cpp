@@ -3,7 +3,7 @@
 // rules with their counters, and read or change its latency. Reset restores
 // the --faults file's rules and latency (D24).
 #include "control/control.h"
-#include "graph/faults_json.h"
+#include "formats/faults_json.h"
 #include "graph/graph_error.h"
 #include "graph/graph_json.h"
 
@@ -16,12 +16,6 @@ using nlohmann::ordered_json;
 
 constexpr std::string_view kBody = "request body";
 
-bool is_get(const std::string& m) { return m == "GET" || m == "HEAD"; }
-
-graph::GraphError rule_not_found(const std::string& id) {
-  return graph::GraphError(404, "NotFound",
-                           "No fault rule '" + id + "' in this tenant.");
-}
 
 HttpResponse list_rules(const store::FaultEngine& faults) {
   ordered_json rules = ordered_json::array();
@@ -52,8 +46,7 @@ HttpResponse create_rules(store::FaultEngine& faults, const std::string& body) {
     }
   }
   if (!taken.empty()) {
-    throw graph::GraphError(409, "Conflict",
-                            "Fault rule ids already in use: " + taken + ".");
+    throw errors::fault_rule_ids_taken(taken);
   }
   ordered_json created = ordered_json::array();
   for (auto& r : rules) created.push_back(faults.add(std::move(r)));
@@ -70,35 +63,31 @@ HttpResponse clear_rules(store::FaultEngine& faults) {
 
 }  // namespace
 
-HttpResponse handle_faults(Service&, RequestContext& ctx,
-                           const std::vector<std::string>& rest) {
+HttpResponse faults(Service&, RequestContext& ctx, const RouteArgs&) {
   const std::string& m = ctx.request.method;
-  store::FaultEngine& faults = ctx.tenant->faults;
-  if (rest.size() == 1) {
-    if (is_get(m)) return list_rules(faults);
-    if (m == "POST") return create_rules(faults, ctx.request.body);
-    if (m == "DELETE") return clear_rules(faults);
-    throw errors::method_not_allowed("GET, POST, DELETE");
-  }
-  if (rest.size() != 2) throw errors::unknown_path();
-  const std::string& id = rest[1];
-  if (is_get(m)) {
-    auto r = faults.get(id);
-    if (!r) throw rule_not_found(id);
-    return control_json(graph::fault_rule_json(*r));
-  }
-  if (m == "DELETE") {
-    if (!faults.remove(id)) throw rule_not_found(id);
-    return control_json({{"deleted", id}});
-  }
-  throw errors::method_not_allowed("GET, DELETE");
+  store::FaultEngine& engine = ctx.tenant->faults;
+  if (is_get(m)) return list_rules(engine);
+  if (m == "POST") return create_rules(engine, ctx.request.body);
+  return clear_rules(engine);
 }
 
-HttpResponse handle_latency(Service&, RequestContext& ctx) {
-  const std::string& m = ctx.request.method;
+HttpResponse fault(Service&, RequestContext& ctx, const RouteArgs& a) {
+  const std::string& id = a.params[0];
+  store::FaultEngine& engine = ctx.tenant->faults;
+  if (is_get(ctx.request.method)) {
+    auto r = engine.get(id);
+    if (!r) throw errors::fault_rule_not_found(id);
+    return control_json(graph::fault_rule_json(*r));
+  }
+  if (!engine.remove(id)) throw errors::fault_rule_not_found(id);
+  return control_json({{"deleted", id}});
+}
+
+HttpResponse latency(Service&, RequestContext& ctx, const RouteArgs&) {
   store::FaultEngine& faults = ctx.tenant->faults;
-  if (is_get(m)) return control_json(graph::latency_json(faults.latency()));
-  if (m != "PUT") throw errors::method_not_allowed("GET, PUT");
+  if (is_get(ctx.request.method)) {
+    return control_json(graph::latency_json(faults.latency()));
+  }
   json doc = graph::parse_object_body(ctx.request.body, false);
   graph::LatencyUpdates updates;
   try {

@@ -5,7 +5,7 @@
 #include "control/control.h"
 #include "core/iso_time.h"
 #include "graph/graph_error.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::control {
 namespace {
@@ -131,22 +131,13 @@ HttpResponse count(const RequestContext& ctx) {
 
 }  // namespace
 
-HttpResponse handle_journal(Service&, RequestContext& ctx,
-                            const std::vector<std::string>& rest,
-                            std::string_view q) {
-  const std::string& m = ctx.request.method;
-  if (rest.size() == 1) {
-    if (m == "GET" || m == "HEAD") return query(ctx, q);
-    if (m == "DELETE") {
-      return control_json({{"cleared", ctx.tenant->journal.clear()}});
-    }
-    throw errors::method_not_allowed("GET, DELETE");
-  }
-  if (rest.size() == 2 && rest[1] == "count") {
-    if (m == "POST") return count(ctx);
-    throw errors::method_not_allowed("POST");
-  }
-  throw errors::unknown_path();
+HttpResponse journal(Service&, RequestContext& ctx, const RouteArgs& a) {
+  if (is_get(ctx.request.method)) return query(ctx, a.query);
+  return control_json({{"cleared", ctx.tenant->journal.clear()}});
+}
+
+HttpResponse journal_count(Service&, RequestContext& ctx, const RouteArgs&) {
+  return count(ctx);
 }
 
 }  // namespace gpm::control

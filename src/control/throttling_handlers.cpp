@@ -63,13 +63,11 @@ store::ThrottleSettings parse_settings(const json& body,
 
 }  // namespace
 
-HttpResponse handle_throttling(Service&, RequestContext& ctx) {
-  const std::string& m = ctx.request.method;
+HttpResponse throttling(Service&, RequestContext& ctx, const RouteArgs&) {
   store::Throttle& throttle = ctx.tenant->throttle;
-  if (m == "GET" || m == "HEAD") {
+  if (is_get(ctx.request.method)) {
     return control_json(settings_json(throttle.settings()));
   }
-  if (m != "PUT") throw errors::method_not_allowed("GET, PUT");
   json body = graph::parse_object_body(ctx.request.body, false);
   store::ThrottleSettings t = parse_settings(body, throttle.settings());
   throttle.set(t);

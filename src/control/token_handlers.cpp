@@ -65,7 +65,7 @@ std::vector<std::string> names(const json& v, const char* key) {
 
 }  // namespace
 
-HttpResponse handle_token(Service& s, RequestContext& ctx) {
+HttpResponse token(Service& s, RequestContext& ctx, const RouteArgs&) {
   json body = graph::parse_object_body(ctx.request.body, false);
   static constexpr std::string_view kKeys[] = {
       "tenant", "userId", "oid", "appId", "scopes", "roles",
@@ -136,11 +136,7 @@ HttpResponse handle_token(Service& s, RequestContext& ctx) {
       t.tenant == ctx.tenant->id ? ctx.tenant
                                  : s.tenants->find_or_create(t.tenant);
   if (!owner) {
-    throw graph::GraphError(
-        503, "ServiceUnavailable",
-        "The mock holds its maximum of " +
-            std::to_string(s.tenants->max_tenants()) +
-            " tenants (--max-tenants); reset or raise the limit.");
+    throw errors::too_many_tenants(s.tenants->max_tenants());
   }
   t.issued_at = owner == ctx.tenant ? ctx.now : owner->clock().now();
   if (auto nbf = text(body, "notBefore")) {

@@ -2,9 +2,9 @@
 // in bulk too), synthetic Teams-client sessions (D16), calendar-driven
 // states (R2.5, R4.8) and fixture documents loaded at run time.
 #include "control/control.h"
-#include "graph/fixtures.h"
+#include "formats/fixtures.h"
 #include "graph/graph_error.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::control {
 namespace {
@@ -63,10 +63,7 @@ HttpResponse create_users(Service& s, RequestContext& ctx) {
   if (!conflicts.empty()) {
     std::string list;
     for (const auto& c : conflicts) list += (list.empty() ? "" : ", ") + c;
-    throw graph::GraphError(409, "Conflict",
-                            "These users exist already (or repeat in the "
-                            "body); nothing was created: " +
-                                list + ".");
+    throw errors::users_exist(list);
   }
   return control_json({{"created", ids}}, 201);
 }
@@ -178,8 +175,8 @@ void load_fixture_body(Service& s, RequestContext& ctx, bool replace) {
   }
 }
 
-HttpResponse handle_fixtures(Service& s, RequestContext& ctx,
-                             std::string_view query) {
+HttpResponse fixtures(Service& s, RequestContext& ctx, const RouteArgs& a) {
+  std::string_view query = a.query;
   std::string mode = "replace";
   for (const auto& [k, v] : http::query_params(query)) {
     if (k != "mode") {
@@ -198,38 +195,31 @@ HttpResponse handle_fixtures(Service& s, RequestContext& ctx,
       {{"mode", mode}, {"users", ctx.tenant->store.user_count()}});
 }
 
-HttpResponse handle_users(Service& s, RequestContext& ctx,
-                          const std::vector<std::string>& rest) {
+HttpResponse users(Service& s, RequestContext& ctx, const RouteArgs&) {
+  if (is_get(ctx.request.method)) return list_users(ctx);
+  return create_users(s, ctx);
+}
+
+HttpResponse user(Service& s, RequestContext& ctx, const RouteArgs& a) {
+  const std::string& id = a.params[0];
   const std::string& m = ctx.request.method;
-  bool get = m == "GET" || m == "HEAD";
-  if (rest.size() == 1) {
-    if (get) return list_users(ctx);
-    if (m == "POST") return create_users(s, ctx);
-    throw errors::method_not_allowed("GET, POST");
-  }
-  const std::string& id = rest[1];
-  if (rest.size() == 2) {
-    if (get) return control_json(view_of(ctx, id));
-    if (m == "PUT") return put_user(s, ctx, id);
-    if (m == "DELETE") {
-      if (!ctx.tenant->store.delete_user(id)) throw errors::user_not_found(id);
-      return control_json({{"deleted", store::to_lower_ascii(id)}});
-    }
-    throw errors::method_not_allowed("GET, PUT, DELETE");
-  }
-  if (rest[2] == "sessions" && rest.size() == 3) {
-    if (m == "POST") return add_client_session(ctx, id);
-    throw errors::method_not_allowed("POST");
-  }
-  if (rest[2] == "sessions" && rest.size() == 4) {
-    if (m == "DELETE") return remove_session(ctx, id, rest[3]);
-    throw errors::method_not_allowed("DELETE");
-  }
-  if (rest[2] == "outOfOfficeSettings" && rest.size() == 3) {
-    if (m == "PUT") return put_out_of_office(ctx, id);
-    throw errors::method_not_allowed("PUT");
-  }
-  throw errors::unknown_path();
+  if (is_get(m)) return control_json(view_of(ctx, id));
+  if (m == "PUT") return put_user(s, ctx, id);
+  if (!ctx.tenant->store.delete_user(id)) throw errors::user_not_found(id);
+  return control_json({{"deleted", store::to_lower_ascii(id)}});
+}
+
+HttpResponse user_sessions(Service&, RequestContext& ctx, const RouteArgs& a) {
+  return add_client_session(ctx, a.params[0]);
+}
+
+HttpResponse user_session(Service&, RequestContext& ctx, const RouteArgs& a) {
+  return remove_session(ctx, a.params[0], a.params[1]);
+}
+
+HttpResponse user_out_of_office(Service&, RequestContext& ctx,
+                                const RouteArgs& a) {
+  return put_out_of_office(ctx, a.params[0]);
 }
 
 }  // namespace gpm::control

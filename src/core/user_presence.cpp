@@ -53,26 +53,25 @@ void UserPresence::set_presence(std::string_view session_id,
 }
 
 void UserPresence::put_session(Session s, TimePoint now) {
-  observe(now);
-  s.write_order = ++writes_;
-  auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& x) {
-    return same_session_id(x.session_id, s.session_id);
+  change(now, [&] {
+    s.write_order = ++writes_;
+    auto it = std::find_if(sessions_.begin(), sessions_.end(), [&](auto& x) {
+      return same_session_id(x.session_id, s.session_id);
+    });
+    if (it != sessions_.end()) {
+      *it = std::move(s);
+    } else {
+      sessions_.push_back(std::move(s));
+    }
   });
-  if (it != sessions_.end()) {
-    *it = std::move(s);
-  } else {
-    sessions_.push_back(std::move(s));
-  }
-  observe(now);
 }
 
 bool UserPresence::clear_presence(std::string_view session_id, TimePoint now) {
-  observe(now);
-  auto removed = std::erase_if(sessions_, [&](const Session& s) {
-    return !s.is_client && same_session_id(s.session_id, session_id);
+  return change(now, [&] {
+    return std::erase_if(sessions_, [&](const Session& s) {
+             return !s.is_client && same_session_id(s.session_id, session_id);
+           }) > 0;
   });
-  observe(now);
-  return removed > 0;
 }
 
 void UserPresence::set_preferred(PresenceState state, Duration expiration,
@@ -81,55 +80,55 @@ void UserPresence::set_preferred(PresenceState state, Duration expiration,
 }
 
 void UserPresence::put_preferred(PreferredPresence p, TimePoint now) {
-  observe(now);
-  preferred_ = p;
-  observe(now);
+  change(now, [&] {
+    preferred_ = p;
+  });
 }
 
 void UserPresence::clear_preferred(TimePoint now) {
-  observe(now);
-  preferred_.reset();
-  observe(now);
+  change(now, [&] {
+    preferred_.reset();
+  });
 }
 
 void UserPresence::set_status_message(std::optional<StatusMessage> message,
                                       TimePoint now) {
-  observe(now);
-  status_message_ = std::move(message);
-  observe(now);
+  change(now, [&] {
+    status_message_ = std::move(message);
+  });
 }
 
 void UserPresence::set_out_of_office(OutOfOfficeSettings settings,
                                      TimePoint now) {
-  observe(now);
-  out_of_office_ = std::move(settings);
-  observe(now);
+  change(now, [&] {
+    out_of_office_ = std::move(settings);
+  });
 }
 
 void UserPresence::set_manual_location(WorkLocationSignal signal,
                                        TimePoint now) {
-  observe(now);
-  work_location_.manual = std::move(signal);
-  observe(now);
+  change(now, [&] {
+    work_location_.manual = std::move(signal);
+  });
 }
 
 void UserPresence::set_automatic_location(WorkLocationSignal signal,
                                           TimePoint now) {
-  observe(now);
-  work_location_.automatic = std::move(signal);
-  observe(now);
+  change(now, [&] {
+    work_location_.automatic = std::move(signal);
+  });
 }
 
 void UserPresence::clear_automatic_location(TimePoint now) {
-  observe(now);
-  core::clear_automatic_location(work_location_);
-  observe(now);
+  change(now, [&] {
+    core::clear_automatic_location(work_location_);
+  });
 }
 
 void UserPresence::clear_location(TimePoint now) {
-  observe(now);
-  core::clear_location(work_location_);
-  observe(now);
+  change(now, [&] {
+    core::clear_location(work_location_);
+  });
 }
 
 PresenceView UserPresence::peek(TimePoint now) const {
@@ -138,25 +137,20 @@ PresenceView UserPresence::peek(TimePoint now) const {
   return v;
 }
 
-bool UserPresence::stable_at(TimePoint now) const {
+bool UserPresence::has_expired_items(TimePoint now) const {
   for (const Session& s : sessions_) {
-    if (session_at(s, now).stage == SessionStage::Expired) return false;
+    if (session_at(s, now).stage == SessionStage::Expired) return true;
   }
-  if (preferred_ && !preferred_live(*preferred_, now)) return false;
-  if (status_message_ && !status_message_live(*status_message_, now)) {
-    return false;
-  }
-  return compute(now) == last_seen_;
+  if (preferred_ && !preferred_live(*preferred_, now)) return true;
+  return status_message_ && !status_message_live(*status_message_, now);
+}
+
+bool UserPresence::stable_at(TimePoint now) const {
+  return !has_expired_items(now) && compute(now) == last_seen_;
 }
 
 std::optional<PresenceView> UserPresence::peek_if_stable(TimePoint now) const {
-  for (const Session& s : sessions_) {
-    if (session_at(s, now).stage == SessionStage::Expired) return std::nullopt;
-  }
-  if (preferred_ && !preferred_live(*preferred_, now)) return std::nullopt;
-  if (status_message_ && !status_message_live(*status_message_, now)) {
-    return std::nullopt;
-  }
+  if (has_expired_items(now)) return std::nullopt;
   PresenceView v = compute(now);
   if (!(v == last_seen_)) return std::nullopt;
   v.sequence = sequence_;
@@ -165,12 +159,11 @@ std::optional<PresenceView> UserPresence::peek_if_stable(TimePoint now) const {
 
 bool UserPresence::remove_session(std::string_view session_id,
                                   TimePoint now) {
-  observe(now);
-  auto removed = std::erase_if(sessions_, [&](const Session& s) {
-    return same_session_id(s.session_id, session_id);
+  return change(now, [&] {
+    return std::erase_if(sessions_, [&](const Session& s) {
+             return same_session_id(s.session_id, session_id);
+           }) > 0;
   });
-  observe(now);
-  return removed > 0;
 }
 
 PresenceView UserPresence::view(TimePoint now) {

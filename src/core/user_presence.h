@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/aggregate.h"
@@ -101,6 +102,24 @@ class UserPresence {
   // Drops what has expired by `now` and moves the sequence number if the
   // visible presence changed since the last observation.
   void observe(TimePoint now);
+  // Every change is observed before (so what expired before `now` is
+  // dropped and the sequence reflects the old view) and after (so a
+  // visible change moves the sequence number once): D10.
+  template <typename Fn>
+  auto change(TimePoint now, Fn&& fn) {
+    observe(now);
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      observe(now);
+    } else {
+      auto result = fn();
+      observe(now);
+      return result;
+    }
+  }
+  // A session, the preferred presence or the status message has expired
+  // by `now` but is still stored.
+  bool has_expired_items(TimePoint now) const;
   PresenceView compute(TimePoint now) const;
 
   std::vector<Session> sessions_;

@@ -15,6 +15,11 @@ GraphError::GraphError(int status, std::string code, std::string message,
       headers_(std::move(headers)),
       inner_error_(std::move(inner_error)) {}
 
+namespace {
+// The message of a 429, throttled or injected.
+constexpr const char* kRetryLater = "Please retry again later.";
+}  // namespace
+
 namespace errors {
 
 GraphError bad_request(std::string message) {
@@ -107,7 +112,7 @@ GraphError me_not_configured() {
 }
 
 GraphError too_many_requests(std::chrono::seconds retry_after) {
-  return GraphError(429, "TooManyRequests", "Please retry again later.",
+  return GraphError(429, "TooManyRequests", kRetryLater,
                     {{"Retry-After", std::to_string(retry_after.count())}},
                     {{"code", "429"},
                      {"message", "Please retry after"},
@@ -117,6 +122,70 @@ GraphError too_many_requests(std::chrono::seconds retry_after) {
 GraphError internal() {
   return GraphError(500, "InternalServerError",
                     "An internal server error occurred.");
+}
+
+GraphError injected_fault(int status, std::string code, std::string message,
+                          GraphError::Fields headers) {
+  if (code.empty()) code = default_code_for_status(status);
+  if (message.empty()) {
+    switch (status) {
+      case 429:
+        message = kRetryLater;
+        break;
+      case 503:
+        message = "The service is temporarily unavailable.";
+        break;
+      case 504:
+        message = "The gateway timed out.";
+        break;
+      default:
+        message = default_message_for_status(status);
+    }
+  }
+  return GraphError(status, std::move(code), std::move(message),
+                    std::move(headers));
+}
+
+GraphError too_many_tenants(size_t max_tenants) {
+  return GraphError(503, "ServiceUnavailable",
+                    "The mock holds its maximum of " +
+                        std::to_string(max_tenants) +
+                        " tenants (--max-tenants); reset or raise the limit.");
+}
+
+GraphError token_tenant_mismatch() {
+  return token_rejected(
+      "Access token validation failure. The token's tenant (tid) is not the "
+      "tenant of the request path.");
+}
+
+GraphError failed_dependency() {
+  return GraphError(424, "FailedDependency",
+                    "The request depends on a request of the batch that "
+                    "failed.");
+}
+
+GraphError control_token_required(std::string_view header) {
+  return GraphError(401, "Unauthorized",
+                    "The /_mock control plane needs the header " +
+                        std::string(header) + " with the mock's --control-token.");
+}
+
+GraphError fault_rule_not_found(std::string_view id) {
+  return GraphError(404, "NotFound",
+                    "No fault rule '" + std::string(id) + "' in this tenant.");
+}
+
+GraphError fault_rule_ids_taken(std::string_view list) {
+  return GraphError(409, "Conflict",
+                    "Fault rule ids already in use: " + std::string(list) + ".");
+}
+
+GraphError users_exist(std::string_view list) {
+  return GraphError(409, "Conflict",
+                    "These users exist already (or repeat in the body); "
+                    "nothing was created: " +
+                        std::string(list) + ".");
 }
 
 std::string token_hint(std::string_view auth_mode) {

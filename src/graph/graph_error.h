@@ -90,6 +90,25 @@ GraphError forbidden(std::string message);
 GraphError too_many_requests(std::chrono::seconds retry_after);
 // Anything unexpected: a fixed message, never what() of the cause.
 GraphError internal();
+// A status a fault rule injects: its code and message as configured, else
+// Graph's for that status (429, 503 and 504 as Graph words them).
+GraphError injected_fault(int status, std::string code, std::string message,
+                          GraphError::Fields headers);
+// D24: a tenant past --max-tenants is not created: 503.
+GraphError too_many_tenants(size_t max_tenants);
+// D24: a strict-auth token whose `tid` is not the tenant of the path.
+GraphError token_tenant_mismatch();
+// R6.12: a $batch item whose dependsOn failed: 424 FailedDependency.
+GraphError failed_dependency();
+// The control plane's --control-token, missing or wrong: 401 Unauthorized
+// naming the header that carries it.
+GraphError control_token_required(std::string_view header);
+// The control plane: no fault rule with this id in the tenant (404).
+GraphError fault_rule_not_found(std::string_view id);
+// The control plane: 409 Conflict for fault rule ids already in use and
+// for users that exist already; `list` names them, comma-separated.
+GraphError fault_rule_ids_taken(std::string_view list);
+GraphError users_exist(std::string_view list);
 
 // Hints (x-mock-hint) the router attaches where the facts live there.
 // 401: which --auth mode is active and how to get past it.

@@ -3,7 +3,8 @@
 #include <unordered_set>
 
 #include "core/iso_time.h"
-#include "store/store.h"
+#include "core/ascii.h"
+#include "core/guid.h"
 
 namespace gpm::graph {
 namespace {
@@ -124,7 +125,12 @@ json parse_object_body(std::string_view body, bool allow_empty) {
 
 SetPresenceRequest parse_set_presence(std::string_view body,
                                       bool beta_extra_pairs) {
-  json j = parse_object_body(body, false);
+  return parse_set_presence_object(parse_object_body(body, false),
+                                  beta_extra_pairs);
+}
+
+SetPresenceRequest parse_set_presence_object(const json& j,
+                                             bool beta_extra_pairs) {
   SetPresenceRequest r;
   r.session_id = required_string(j, "sessionId");
   if (r.session_id.empty()) {
@@ -151,7 +157,10 @@ SetPresenceRequest parse_set_presence(std::string_view body,
 }
 
 std::string parse_clear_presence(std::string_view body) {
-  json j = parse_object_body(body, false);
+  return parse_clear_presence_object(parse_object_body(body, false));
+}
+
+std::string parse_clear_presence_object(const json& j) {
   std::string id = required_string(j, "sessionId");
   if (id.empty()) {
     throw errors::bad_request("The parameter 'sessionId' must not be empty.");
@@ -223,7 +232,7 @@ std::optional<core::StatusMessage> parse_status_message(
   }
   m.content = content->get<std::string>();
   if (const json* ct = member(*msg, "contentType")) {
-    if (!ct->is_string() || store::to_lower_ascii(ct->get<std::string>()) !=
+    if (!ct->is_string() || core::to_lower_ascii(ct->get<std::string>()) !=
                                 "text") {
       throw errors::bad_request(
           "The parameter 'statusMessage.message.contentType' must be 'text'; "
@@ -360,9 +369,9 @@ std::optional<std::vector<std::string>> plain_presence_ids(
       return std::nullopt;
     }
     std::string_view id = body.substr(p + 1, 36);
-    if (!store::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
+    if (!core::is_guid(id) || ++count > kMaxPresenceIds) return std::nullopt;
     p += 38;
-    std::string key = store::to_lower_ascii(id);
+    std::string key = core::to_lower_ascii(id);
     if (seen.count(key)) continue;
     out.push_back(std::move(key));
     // Heap-held (36 > SSO) strings keep their bytes when `out` grows.
@@ -393,11 +402,11 @@ std::vector<std::string> parse_get_presences_by_user_id(std::string_view body) {
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
   for (const json& id : *ids) {
-    if (!id.is_string() || !store::is_guid(id.get<std::string>())) {
+    if (!id.is_string() || !core::is_guid(id.get<std::string>())) {
       throw errors::bad_request("The id '" + describe(id) +
                                 "' in 'ids' is not a user object id (GUID).");
     }
-    std::string key = store::to_lower_ascii(id.get<std::string>());
+    std::string key = core::to_lower_ascii(id.get<std::string>());
     if (seen.insert(key).second) out.push_back(std::move(key));
   }
   return out;

@@ -28,8 +28,12 @@ struct SetPresenceRequest {
 // R3.3, D1, D2, D11, D23.
 SetPresenceRequest parse_set_presence(std::string_view body,
                                       bool beta_extra_pairs);
+// The same for a body parsed already (a JSON object).
+SetPresenceRequest parse_set_presence_object(const nlohmann::json& object,
+                                             bool beta_extra_pairs);
 // R3.4.1, D2: the session id.
 std::string parse_clear_presence(std::string_view body);
+std::string parse_clear_presence_object(const nlohmann::json& object);
 
 struct SetPreferredRequest {
   core::PresenceState state;

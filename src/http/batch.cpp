@@ -1,5 +1,7 @@
 #include "http/batch.h"
 
+#include "http/handlers.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -201,9 +203,7 @@ HttpResponse handle_batch(const Router& router, const RequestContext& ctx,
     if (failed_dependency) {
       responses[i] = item_error(
           router, req,
-          graph::GraphError(424, "FailedDependency",
-                            "The request depends on a request of the batch "
-                            "that failed."));
+          errors::failed_dependency());
     } else if (item.url.size() > kMaxTargetBytes) {
       responses[i] = item_error(
           router, req,
@@ -244,6 +244,11 @@ HttpResponse handle_batch(const Router& router, const RequestContext& ctx,
   res.set_header("Content-Type", std::string(kODataJson));
   res.set_header("OData-Version", "4.0");
   return res;
+}
+
+HttpResponse handle_batch_route(Service&, RequestContext& ctx,
+                                const RouteArgs& a) {
+  return handle_batch(*a.router, ctx, a.version);
 }
 
 }  // namespace gpm::http

@@ -1,6 +1,6 @@
-// Handlers: one function per Graph operation (handle_<operation>) and the
-// test-control plane. Each turns a routed request into a response through
-// the store; failures are thrown as GraphError and written by the router.
+// Handlers: one function per Graph operation (handle_<operation>). Each
+// turns a routed request into a response through the store; failures are
+// thrown as GraphError and written by the router.
 // Thread-safe: state lives in the store.
 #pragma once
 
@@ -9,16 +9,10 @@
 #include <vector>
 
 #include "graph/graph_json.h"
+#include "http/route_table.h"
 #include "http/router.h"
 
 namespace gpm::http {
-
-// A presence reached through one of its three path forms (spec §1).
-struct PresenceRoute {
-  std::string version;  // "v1.0" or "beta"
-  graph::PresencePathForm form;
-  std::string user;  // the {id} of the path; empty for /me
-};
 
 HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
                                  const PresenceRoute& r);
@@ -46,10 +40,9 @@ HttpResponse handle_clear_location(Service& s, RequestContext& ctx,
 HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
                                              std::string_view version);
 
-// Everything under /_mock/ (`rest` are the segments after "_mock").
-HttpResponse handle_control(Service& s, RequestContext& ctx,
-                            const std::vector<std::string>& rest,
-                            std::string_view query);
+// POST /{version}/$batch (http/batch.h), as the route table calls it.
+HttpResponse handle_batch_route(Service& s, RequestContext& ctx,
+                                const RouteArgs& a);
 
 // 200 with a JSON body of the given content type.
 HttpResponse json_response(int status, std::string body,

@@ -20,15 +20,25 @@
 
 namespace gpm::http {
 
-// Whether the decoded path segments name one of the endpoints above.
+// Whether the decoded path segments name one of the endpoints above (the
+// route table's identity rows).
 bool is_identity_route(const std::vector<std::string>& segments);
 // The mock tenant (D24) an identity route's {tenant} stands for: itself,
 // or `default` for common, organizations and consumers.
 std::string identity_tenant(const std::vector<std::string>& segments);
 
-HttpResponse handle_identity(Service& s, RequestContext& ctx,
-                             const std::vector<std::string>& segments,
-                             std::string_view query);
+// One handler per endpoint above, as the route table calls them.
+HttpResponse handle_oauth_token(Service& s, RequestContext& ctx,
+                                const RouteArgs& a);
+HttpResponse handle_oauth_token_v1(Service& s, RequestContext& ctx,
+                                   const RouteArgs& a);
+HttpResponse handle_openid_configuration(Service& s, RequestContext& ctx,
+                                         const RouteArgs& a);
+HttpResponse handle_openid_configuration_v1(Service& s, RequestContext& ctx,
+                                            const RouteArgs& a);
+HttpResponse handle_keys(Service& s, RequestContext& ctx, const RouteArgs& a);
+HttpResponse handle_instance_discovery(Service& s, RequestContext& ctx,
+                                       const RouteArgs& a);
 
 // "http(s)://<Host>" of the request, for URLs the mock names in documents:
 // https under --tls, or when the Host header names the --https-port.

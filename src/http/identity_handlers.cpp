@@ -5,6 +5,7 @@
 
 #include "auth/access_token.h"
 #include "core/iso_time.h"
+#include "core/percent.h"
 #include "graph/graph_error.h"
 #include "graph/jwt.h"
 #include "http/handlers.h"
@@ -18,35 +19,6 @@ using nlohmann::ordered_json;
 bool is_meta_tenant(std::string_view t) {
   return iequals(t, "common") || iequals(t, "organizations") ||
          iequals(t, "consumers");
-}
-
-enum class Endpoint {
-  None, Token, TokenV1, OpenIdV2, OpenIdV1, Keys, Instance
-};
-
-Endpoint endpoint_of(const std::vector<std::string>& seg) {
-  if (seg.size() < 2 || !store::is_valid_tenant_id(seg[0])) {
-    return Endpoint::None;
-  }
-  auto is = [&](std::initializer_list<std::string_view> rest) {
-    if (seg.size() != rest.size() + 1) return false;
-    size_t i = 1;
-    for (auto r : rest) {
-      if (!iequals(seg[i++], r)) return false;
-    }
-    return true;
-  };
-  if (is({"oauth2", "v2.0", "token"})) return Endpoint::Token;
-  if (is({"oauth2", "token"})) return Endpoint::TokenV1;
-  if (is({"v2.0", ".well-known", "openid-configuration"})) {
-    return Endpoint::OpenIdV2;
-  }
-  if (is({".well-known", "openid-configuration"})) return Endpoint::OpenIdV1;
-  if (is({"discovery", "v2.0", "keys"}) || is({"discovery", "keys"})) {
-    return Endpoint::Keys;
-  }
-  if (is({"discovery", "instance"})) return Endpoint::Instance;
-  return Endpoint::None;
 }
 
 HttpResponse json_reply(int status, const ordered_json& j) {
@@ -76,30 +48,9 @@ HttpResponse oauth_error(const RequestContext& ctx, int status,
   return res;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // application/x-www-form-urlencoded: '+' is a space; a bad escape: nullopt.
 std::optional<std::string> form_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%') {
-      int hi = i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? hex_digit(s[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
+  return core::percent_decode(s, true);
 }
 
 using Form = std::vector<std::pair<std::string, std::string>>;
@@ -399,7 +350,7 @@ std::string request_origin(const Service& s, const HttpRequest& req) {
 }
 
 bool is_identity_route(const std::vector<std::string>& segments) {
-  return endpoint_of(segments) != Endpoint::None;
+  return mock_route_table().plane_of(segments) == Plane::Identity;
 }
 
 std::string identity_tenant(const std::vector<std::string>& segments) {
@@ -409,46 +360,63 @@ std::string identity_tenant(const std::vector<std::string>& segments) {
   return store::to_lower_ascii(segments[0]);
 }
 
-HttpResponse handle_identity(Service& s, RequestContext& ctx,
-                             const std::vector<std::string>& seg,
-                             std::string_view /*query*/) {
-  Endpoint e = endpoint_of(seg);
-  if (e == Endpoint::Token) return token(s, ctx, seg[0], false);
-  if (e == Endpoint::TokenV1) return token(s, ctx, seg[0], true);
-  if (ctx.request.method != "GET" && ctx.request.method != "HEAD") {
-    HttpResponse res = oauth_error(ctx, 405, "invalid_request",
-                                   "This endpoint takes GET only.");
-    res.set_header("Allow", "GET");
-    return res;
-  }
-  switch (e) {
-    case Endpoint::OpenIdV2:
-      return json_reply(200, openid_configuration(s, ctx, seg[0], true));
-    case Endpoint::OpenIdV1:
-      return json_reply(200, openid_configuration(s, ctx, seg[0], false));
-    case Endpoint::Keys: {
-      ordered_json j;
-      j["keys"] = ordered_json::array({s.signing_key->get().public_jwk()});
-      return json_reply(200, j);
-    }
-    case Endpoint::Instance: {
-      // What Entra answers for an authority it knows: the host is its own
-      // only alias. MSAL asks this unless instance discovery is off.
-      std::string origin = request_origin(s, ctx.request);
-      ordered_json j;
-      j["tenant_discovery_endpoint"] =
-          origin + "/{tenant}/v2.0/.well-known/openid-configuration";
-      j["api-version"] = "1.1";
-      std::string host = host_of(ctx.request);
-      j["metadata"] = {{{"preferred_network", host},
-                        {"preferred_cache", host},
-                        {"aliases", {host}}}};
-      return json_reply(200, j);
-    }
-    default:
-      break;
-  }
-  return oauth_error(ctx, 404, "invalid_request", "Unknown endpoint.");
+namespace {
+
+// The discovery documents take GET (and HEAD) only; OAuth's error shape.
+std::optional<HttpResponse> get_only(const RequestContext& ctx) {
+  if (is_get(ctx.request.method)) return std::nullopt;
+  HttpResponse res = oauth_error(ctx, 405, "invalid_request",
+                                 "This endpoint takes GET only.");
+  res.set_header("Allow", "GET");
+  return res;
+}
+
+}  // namespace
+
+HttpResponse handle_oauth_token(Service& s, RequestContext& ctx,
+                                const RouteArgs& a) {
+  return token(s, ctx, a.params[0], false);
+}
+
+HttpResponse handle_oauth_token_v1(Service& s, RequestContext& ctx,
+                                   const RouteArgs& a) {
+  return token(s, ctx, a.params[0], true);
+}
+
+HttpResponse handle_openid_configuration(Service& s, RequestContext& ctx,
+                                         const RouteArgs& a) {
+  if (auto refused = get_only(ctx)) return *refused;
+  return json_reply(200, openid_configuration(s, ctx, a.params[0], true));
+}
+
+HttpResponse handle_openid_configuration_v1(Service& s, RequestContext& ctx,
+                                            const RouteArgs& a) {
+  if (auto refused = get_only(ctx)) return *refused;
+  return json_reply(200, openid_configuration(s, ctx, a.params[0], false));
+}
+
+HttpResponse handle_keys(Service& s, RequestContext& ctx, const RouteArgs&) {
+  if (auto refused = get_only(ctx)) return *refused;
+  ordered_json j;
+  j["keys"] = ordered_json::array({s.signing_key->get().public_jwk()});
+  return json_reply(200, j);
+}
+
+HttpResponse handle_instance_discovery(Service& s, RequestContext& ctx,
+                                       const RouteArgs&) {
+  if (auto refused = get_only(ctx)) return *refused;
+  // What Entra answers for an authority it knows: the host is its own
+  // only alias. MSAL asks this unless instance discovery is off.
+  std::string origin = request_origin(s, ctx.request);
+  ordered_json j;
+  j["tenant_discovery_endpoint"] =
+      origin + "/{tenant}/v2.0/.well-known/openid-configuration";
+  j["api-version"] = "1.1";
+  std::string host = host_of(ctx.request);
+  j["metadata"] = {{{"preferred_network", host},
+                    {"preferred_cache", host},
+                    {"aliases", {host}}}};
+  return json_reply(200, j);
 }
 
 }  // namespace gpm::http

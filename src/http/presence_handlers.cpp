@@ -86,8 +86,11 @@ HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
 
 HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
                                  const PresenceRoute& r) {
-  auto req = graph::parse_set_presence(ctx.request.body,
-                                       s.config.beta_extra_pairs);
+  auto req = ctx.body_object
+                 ? graph::parse_set_presence_object(*ctx.body_object,
+                                                    s.config.beta_extra_pairs)
+                 : graph::parse_set_presence(ctx.request.body,
+                                             s.config.beta_extra_pairs);
   ctx.app = req.session_id;
   check_session_id(s, ctx, req.session_id);
   with_target(s, ctx, r, [&](store::User& u) {
@@ -99,7 +102,9 @@ HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
 
 HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
                                    const PresenceRoute& r) {
-  std::string session_id = graph::parse_clear_presence(ctx.request.body);
+  std::string session_id =
+      ctx.body_object ? graph::parse_clear_presence_object(*ctx.body_object)
+                      : graph::parse_clear_presence(ctx.request.body);
   ctx.app = session_id;
   check_session_id(s, ctx, session_id);
   bool cleared = false;

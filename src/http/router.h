@@ -1,12 +1,14 @@
 // The one entry point every request goes through, whatever carried it (a
-// socket, a $batch item, a fuzz input): parses the raw target, checks auth,
-// finds the route, runs its handler, and writes every failure in the Graph
-// error envelope with request-id, client-request-id and Date (R6.1, R6.2,
-// D12, D13, D18-D20).
+// socket, a $batch item, a fuzz input): parses the raw target, chooses the
+// tenant, matches the route table (http/route_table.h), runs the admission
+// pipeline (http/admission.h) and the row's handler, journals the call, and
+// writes every failure in the Graph error envelope with request-id,
+// client-request-id and Date (R6.1, R6.2, D12, D13, D18-D20).
 // Depends on graph, store, core. Thread-safe: handle() may run concurrently.
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +18,8 @@
 #include "graph/graph_error.h"
 #include "graph/jwt.h"
 #include "http/request.h"
-#include "http/service.h"
+#include "http/route_table.h"
+#include "app/service.h"
 #include "store/tenants.h"
 
 namespace gpm::http {
@@ -47,6 +50,10 @@ struct RequestContext {
   std::optional<std::string> app;
   // Service::write_sequence when the request's change took effect (journal).
   std::optional<uint64_t> write_sequence;
+  // The body as a JSON object, once something parsed it (fault rules read a
+  // set/clearPresence body's sessionId), so the handler need not parse it
+  // again; empty when not parsed or not an object.
+  std::optional<nlohmann::json> body_object;
 };
 
 inline constexpr std::string_view kODataJson =
@@ -56,9 +63,15 @@ inline constexpr std::string_view kODataJson =
 // The header that carries --control-token on /_mock/ requests.
 inline constexpr std::string_view kControlTokenHeader = "X-Mock-Control-Token";
 
+struct BearerToken;
+
 class Router {
  public:
-  explicit Router(Service& service) : service_(service) {}
+  // Serves the mock's own table (mock_route_table()).
+  explicit Router(Service& service);
+  // REQUIRES: `routes` outlives the router.
+  Router(Service& service, const RouteTable& routes)
+      : service_(service), routes_(routes) {}
 
   // Never throws; internal failures become a 500 with a fixed message.
   // With `refusal`, the request is answered with that error instead of
@@ -73,12 +86,14 @@ class Router {
                       const graph::GraphError& error) const noexcept;
 
  private:
-  HttpResponse dispatch(RequestContext& ctx,
+  HttpResponse dispatch(RequestContext& ctx, Plane plane,
                         const std::vector<std::string>& segments,
-                        std::string_view query) const;
+                        std::string_view query,
+                        const BearerToken& bearer) const;
   void journal(const RequestContext& ctx,
                const HttpResponse& res) const noexcept;
   Service& service_;
+  const RouteTable& routes_;
 };
 
 // Splits the path of a raw target into percent-decoded segments (a trailing

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "http/router.h"
-#include "http/service.h"
+#include "app/service.h"
 
 namespace gpm::net {
 class ConnectionEngine;

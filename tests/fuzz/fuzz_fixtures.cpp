@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "core/iso_time.h"
-#include "graph/fixtures.h"
-#include "graph/state_json.h"
+#include "formats/fixtures.h"
+#include "formats/state_json.h"
 #include "tz/time_zone.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -15,7 +15,7 @@
 
 #include "core/iso_time.h"
 #include "http/router.h"
-#include "http/service.h"
+#include "app/service.h"
 #include "store/store.h"
 
 namespace {

@@ -22,14 +22,17 @@
 #include "auth/applications.h"
 #include "auth/permissions.h"
 #include "auth/signing_key.h"
-#include "config.h"
+#include "app/config.h"
 #include "core/iso_time.h"
-#include "graph/fixtures.h"
+#include "formats/applications_json.h"
+#include "formats/fixtures.h"
 #include "graph/jwt.h"
 
 namespace {
 
 using namespace gpm::auth;
+using gpm::formats::load_applications_file;
+using gpm::formats::parse_applications;
 using gpm::core::TimePoint;
 using nlohmann::json;
 using std::chrono::seconds;
@@ -462,7 +465,7 @@ TEST_CASE("README --auth strict, --accept-unsigned-tokens, --strict-session-id, 
 }  // TEST_SUITE
 
 #include "http/identity.h"
-#include "http/service.h"
+#include "app/service.h"
 
 TEST_SUITE("auth") {
 

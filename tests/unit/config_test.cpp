@@ -2,7 +2,7 @@
 // both `--flag value` and `--flag=value`, the GPM_* environment variables
 // through a fake lookup, flags winning over variables, and the exit requests
 // for --help, --version (0) and bad options (2).
-#include "config.h"
+#include "app/config.h"
 
 #include <doctest/doctest.h>
 

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "graph/faults_json.h"
+#include "formats/faults_json.h"
 #include "store/faults.h"
 
 namespace {

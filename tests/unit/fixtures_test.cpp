@@ -2,7 +2,7 @@
 // format") parsed into a store snapshot, and errors that name the source
 // and the JSON path of the first problem; fixtures/default.json loads with
 // the docs' example users.
-#include "graph/fixtures.h"
+#include "formats/fixtures.h"
 
 #include <doctest/doctest.h>
 

@@ -21,7 +21,7 @@
 
 #include "core/iso_time.h"
 #include "graph/graph_error.h"
-#include "http/service.h"
+#include "app/service.h"
 #include "store/store.h"
 #include "store/tenants.h"
 #include "test_instants.h"

@@ -21,7 +21,7 @@
 #include <variant>
 #include <vector>
 
-#include "config.h"
+#include "app/config.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "config.h"
+#include "app/config.h"
 #include "core/time.h"
 
 namespace gpm::http {

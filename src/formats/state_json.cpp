@@ -1,4 +1,4 @@
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "http/service.h"
+#include "app/service.h"
 
 namespace gpm::http {
 

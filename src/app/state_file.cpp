@@ -1,4 +1,4 @@
-#include "http/state_file.h"
+#include "app/state_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,10 +9,11 @@
 #include <sstream>
 
 #include "core/iso_time.h"
-#include "graph/faults_json.h"
-#include "graph/fixtures.h"
+#include "formats/faults_json.h"
+#include "formats/fixtures.h"
+#include "formats/json_document.h"
 #include "graph/graph_json.h"
-#include "graph/state_json.h"
+#include "formats/state_json.h"
 
 namespace gpm::http {
 
@@ -139,26 +140,18 @@ void restore_throttling(const json& j, const std::string& where,
 }  // namespace
 
 void restore_state_file(Service& s, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return;  // nothing saved yet
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw graph::FixtureError(path + ": $: invalid JSON at byte " +
-                              std::to_string(e.byte));
-  } catch (const nlohmann::json::exception&) {
-    // 1e999: out_of_range, not a parse_error.
-    throw graph::FixtureError(path +
-                              ": $: invalid JSON: a number is out of range");
-  }
+  auto text = formats::read_file(path);
+  if (!text) return;  // nothing saved yet
+  nlohmann::json doc = formats::parse_document<graph::FixtureError>(*text, path);
   if (!doc.is_object() || !doc.contains("tenants") ||
       !doc["tenants"].is_object()) {
     throw graph::FixtureError(path + ": $.tenants: must be an object");
   }
-  for (auto& [id, tenant_doc] : doc["tenants"].items()) {
+  for (auto item : doc["tenants"].items()) {
+    // Named, not a structured binding: clang 14 (the fuzz build) cannot
+    // capture a structured binding in the lambda below.
+    const std::string& id = item.key();
+    json& tenant_doc = item.value();
     if (!store::is_valid_tenant_id(id)) {
       throw graph::FixtureError(path + ": $.tenants." + id +
                                 ": not a valid tenant id");

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "http/service.h"
+#include "app/service.h"
 
 namespace gpm::http {
 

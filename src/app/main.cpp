@@ -15,13 +15,13 @@
 
 #include <httplib.h>
 
-#include "auth/applications.h"
-#include "config.h"
+#include "app/config.h"
 #include "core/ascii.h"
-#include "graph/faults_json.h"
-#include "graph/fixtures.h"
+#include "formats/applications_json.h"
+#include "formats/faults_json.h"
+#include "formats/fixtures.h"
 #include "http/server.h"
-#include "http/state_file.h"
+#include "app/state_file.h"
 #include "net/tls_context.h"
 
 namespace {
@@ -83,9 +83,9 @@ int serve(gpm::Config config) {
       // document is parsed again here (it is not of the large, common shape).
       if (extras.applications) {
         applications =
-            auth::parse_applications_text(*extras.applications, config.fixtures);
+            formats::parse_applications_text(*extras.applications, config.fixtures);
       } else if (extras.whole_document) {
-        applications = auth::load_applications_file(config.fixtures);
+        applications = formats::load_applications_file(config.fixtures);
       }
     } catch (const graph::FixtureError& e) {
       std::cerr << "graph-presence-mock: bad fixture file: " << e.what()

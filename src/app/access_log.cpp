@@ -1,4 +1,4 @@
-#include "http/access_log.h"
+#include "app/access_log.h"
 
 #include <nlohmann/json.hpp>
 
