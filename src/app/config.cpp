@@ -318,7 +318,7 @@ booleans take true/false, 1/0, yes/no, on/off in any case):
   --auth permissive|strict|off
                             permissive: any non-empty bearer token;
                             strict: a valid Graph JWT with the permissions
-                            of spec 5.1 (README "Strict auth"); off: no
+                            of R5.1-R5.5 (docs/auth.md); off: no
                             token needed (GPM_AUTH) [permissive]
   --accept-unsigned-tokens  strict auth also accepts unsigned (alg: none)
                             JWTs (GPM_ACCEPT_UNSIGNED_TOKENS=true) [off]

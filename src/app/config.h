@@ -31,7 +31,7 @@ struct Config {
   // Start instant of the manual clock; default: the real time of start.
   std::optional<core::TimePoint> clock_start;
   // `permissive`: any non-empty bearer token; `off`: no token needed;
-  // `strict`: a valid Graph JWT with the permissions of spec §5.1.
+  // `strict`: a valid Graph JWT with the permissions of R5.1-R5.5.
   AuthMode auth = AuthMode::Permissive;
   // Worker threads: requests handled at once. An idle keep-alive
   // connection holds none (it is parked within 20 ms, sooner when another
@@ -47,7 +47,7 @@ struct Config {
   std::string me;
   // D19: largest request body in bytes; more is 413.
   size_t max_body_bytes = 1024 * 1024;
-  // D11: also accept the four extra beta setPresence pairs (spec 9 B4).
+  // D11: also accept the four extra beta setPresence pairs.
   bool beta_extra_pairs = false;
   // Where IANA time-zone files are read from (status message expiry, D17).
   std::string zoneinfo_dir = "/usr/share/zoneinfo";
@@ -70,7 +70,7 @@ struct Config {
   std::string ready_file;
   // Tenants restored from here at start and saved here on clean shutdown.
   std::string state_file;
-  // Fault rules and latency (README "Fault injection") every tenant starts
+  // Fault rules and latency (docs/faults.md) every tenant starts
   // with and resets to; empty: none.
   std::string faults;
   // Strict auth also accepts unsigned (`alg: none`) JWTs.

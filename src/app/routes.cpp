@@ -13,8 +13,8 @@ namespace {
 using P = Plane;
 
 // The Graph presence rows run on the {presence} the path addresses.
-template <HttpResponse (*Fn)(Service&, RequestContext&, const PresenceRoute&)>
-HttpResponse on_presence(Service& s, RequestContext& ctx, const RouteArgs& a) {
+template <Reply (*Fn)(Service&, RequestContext&, const PresenceRoute&)>
+Reply on_presence(Service& s, RequestContext& ctx, const RouteArgs& a) {
   return Fn(s, ctx, a.presence);
 }
 
@@ -31,7 +31,7 @@ constexpr uint8_t kControlBody = kBody;
 
 const RouteTable& mock_route_table() {
   static const RouteTable table{
-      // The Graph API (spec §1): {version} is v1.0 and beta; {presence} is
+      // The Graph API (E1-E11): {version} is v1.0 and beta; {presence} is
       // users/{id}/presence, me/presence and communications/presences/{id}.
       {kGet, "/{version}/{presence}", P::Graph, "getPresence",
        on_presence<handle_get_presence>, kRead},
@@ -80,7 +80,7 @@ const RouteTable& mock_route_table() {
       {kGet, "/{tenant}/discovery/instance", P::Identity, "instance",
        handle_instance_discovery},
 
-      // The control plane (README "Control plane").
+      // The control plane (docs/control-plane.md).
       {kGet, "/_mock/health", P::Control, "health", control::health},
       {kGet, "/_mock/routes", P::Control, "routes", control::routes},
       {kGet | kPost, "/_mock/clock", P::Control, "clock", control::clock,

@@ -1,5 +1,5 @@
 // Access tokens as strict auth mode judges them and as the mock mints them
-// (spec §5, R5.4, D12, D21): RS256 JWTs signed with the mock's own key
+// (R5.1-R5.5, D12, D21): RS256 JWTs signed with the mock's own key
 // (or, when the user opts in, unsigned `alg: none` test tokens), for the
 // Graph audience, inside their exp/nbf window on the tenant's clock (D20).
 // Depends on core (time), graph (claims, base64url) and auth/signing_key.

@@ -1,5 +1,5 @@
 // Client-credentials applications: the `applications` array of a fixture
-// document (README "Fixture format"), each with a client id, a secret and
+// document (docs/fixtures.md), each with a client id, a secret and
 // the application roles the OAuth token endpoint puts in its tokens.
 // formats/applications_json reads them from the fixture document.
 // Depends on core only.

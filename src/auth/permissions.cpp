@@ -82,7 +82,7 @@ std::optional<std::string> denial(Operation op, std::string_view version,
         if (holds_any(c.roles, {kReadAll, kReadWriteAll})) return std::nullopt;
         return missing(c, {kReadAll, kReadWriteAll});
       case Operation::GetPresencesByUserId:
-        // Beta lists Presence.Read.All only (spec §5.1, S9).
+        // Beta lists Presence.Read.All only (graph-presence.md §5.1, S9).
         if (version == "beta") {
           if (holds_any(c.roles, {kReadAll})) return std::nullopt;
           return missing(c, {kReadAll});

@@ -1,4 +1,4 @@
-// The permission table of spec §5.1 with D6: which delegated scopes or
+// The permissions of graph-presence.md §5.1 with D6: which delegated scopes or
 // application roles let a caller run a presence operation on a user, and
 // the 403 message when they do not. Used in strict auth mode only.
 // Std only. Thread-safe: pure.

@@ -1,4 +1,4 @@
-// The mock's RS256 signing key (spec §5, issue 6): an RSA-2048 key pair that
+// The mock's RS256 signing key (strict auth): an RSA-2048 key pair that
 // signs the tokens /_mock/token and the OAuth endpoint mint, verifies them in
 // strict auth mode, and is published as a JWK at the discovery document's
 // jwks_uri. OpenSSL does the arithmetic.

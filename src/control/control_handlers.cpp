@@ -1,4 +1,4 @@
-// The test-control plane under /_mock/ (README "Control plane"): health,
+// The test-control plane under /_mock/ (docs/control-plane.md): health,
 // the per-tenant virtual clock (D20), reset (D24), tenants, the state view
 // and snapshots. Never part of the Graph surface; no token needed.
 #include <algorithm>

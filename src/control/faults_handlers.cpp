@@ -1,5 +1,5 @@
-// Fault rules and latency through the control plane (README "Fault
-// injection", issue 5): list, create, read and delete the addressed tenant's
+// Fault rules and latency through the control plane (docs/faults.md):
+// list, create, read and delete the addressed tenant's
 // rules with their counters, and read or change its latency. Reset restores
 // the --faults file's rules and latency (D24).
 #include "control/control.h"

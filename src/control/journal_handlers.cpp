@@ -1,4 +1,4 @@
-// The request journal through the control plane (README "Journal"):
+// The request journal through the control plane (docs/control-plane.md):
 // query, count and clear what a tenant received.
 #include <charconv>
 

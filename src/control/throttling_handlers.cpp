@@ -1,4 +1,4 @@
-// Throttling through the control plane (README "Throttling"; R6.6-R6.8):
+// Throttling through the control plane (docs/behaviour.md; R6.6-R6.8):
 // read and change the addressed tenant's settings, so a test can turn Graph's
 // limits on for its own tenant without a special server. Reset restores the
 // command line's settings (D24).

@@ -1,4 +1,4 @@
-// POST /_mock/token (README "Tokens"): mints an RS256 access token signed
+// POST /_mock/token (docs/auth.md): mints an RS256 access token signed
 // with the mock's key for a tenant, user, app and scopes or roles, so tests
 // of strict auth mode need no hand-made JWTs. Times are on the clock of the
 // token's tenant (D20).

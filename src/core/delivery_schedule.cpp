@@ -1,4 +1,4 @@
-// Delivery schedule: D44-D47 retries, batching and drops (spec §8, §10).
+// Delivery schedule: D44-D47 retries, batching and drops, D63 limits.
 #include "core/delivery_schedule.h"
 
 #include <algorithm>

@@ -2,7 +2,7 @@
 // POST, and why items are dropped. Instants are tenant-clock instants passed
 // in; nothing here reads a clock or does I/O.
 //
-// Implements change-notifications spec §8 and §10:
+// Implements change-notifications.md §8 and §10:
 //   D44: success = a 2xx status within the delivery timeout;
 //   D45: one queue per (tenant, target URL, kind), at most one POST in
 //        flight per queue, <= 100 items per POST; under `--clock manual` a

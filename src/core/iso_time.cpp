@@ -363,7 +363,7 @@ std::string format_http_date(TimePoint t) {
                           c.year, c.hour, c.minute, c.second);
     return std::string(buf, static_cast<size_t>(n));
   }
-  // Every request writes one (the Date header): no printf (issue 8).
+  // Every request writes one (the Date header): no printf.
   char buf[29];
   auto two = [](char* p, unsigned v) {
     p[0] = static_cast<char>('0' + v / 10 % 10);

@@ -72,7 +72,7 @@ constexpr std::array<PresenceState, 5> kSessionPairs{{
     {A::DoNotDisturb, C::Presenting},
 }};
 
-// Spec 9 B4: marked settable by the beta permutations table only.
+// graph-presence.md §9 B4: settable by the beta permutations table only.
 constexpr std::array<PresenceState, 4> kBetaExtraSessionPairs{{
     {A::Busy, C::Busy},
     {A::DoNotDisturb, C::DoNotDisturb},

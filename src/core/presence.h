@@ -60,7 +60,7 @@ std::optional<Activity> parse_activity(std::string_view s);
 
 // Which (availability, activity) pairs each action accepts.
 // setPresence: the five pairs of R3.3.1 (D11); with `beta_extra_pairs` also
-// the four pairs of spec 9 B4.
+// the four pairs of graph-presence.md §9 B4.
 bool is_settable_session_pair(PresenceState p, bool beta_extra_pairs);
 // setUserPreferredPresence: the six pairs of R3.5.1.
 bool is_settable_preferred_pair(PresenceState p);

@@ -65,7 +65,7 @@ struct StatusMessage {
   TimePoint published_at;
 };
 
-// Out-of-office as a calendar or mailbox would set it (spec 2.4); no Graph
+// Out-of-office as a mailbox would set it (graph-presence.md §2.4); no Graph
 // action writes it.
 struct OutOfOfficeSettings {
   std::optional<std::string> message;

@@ -1,5 +1,5 @@
-// Subscription lifetime, PATCH checks and lifecycle schedule (spec §3.2,
-// §3.4, §9.1, D29, D30, D36, D38, D52, D60).
+// Subscription lifetime, PATCH checks and lifecycle schedule (C8-C10,
+// C13, C23, D29, D30, D36, D38, D52, D60).
 #include "core/subscription_lifetime.h"
 
 #include "core/iso_time.h"

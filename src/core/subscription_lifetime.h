@@ -2,7 +2,7 @@
 // its lifecycle items fall due. All instants are passed in (tenant clock,
 // D20); nothing here reads a clock.
 //
-// Implements change-notifications spec:
+// Implements docs/spec/change-notifications.md:
 //   §3.2 (C8-C10; D29, D30): the expirationDateTime text (RFC 3339, `Z` or
 //     +-hh:mm, 0-7 fraction digits, no offset = UTC), the 45-60 minute window
 //     relative to `now`, `--lenient-subscription-expiry`, 100 ns storage,

@@ -1,4 +1,4 @@
-// Presence subscription resource grammar (spec §3.1, C6, C7, D27).
+// Presence subscription resource grammar (C6, C7, D27).
 #include "core/subscription_resource.h"
 
 #include <unordered_set>

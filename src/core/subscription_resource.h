@@ -1,6 +1,6 @@
 // The `resource` of a presence subscription: its grammar and its refusals.
 //
-// Implements change-notifications spec §3.1 (C6, C7; D27):
+// Implements change-notifications.md §3.1 (C6, C7; D27):
 //   resource = ["/"] "communications/presences" ( "/" GUID / "?$filter=" filter )
 //   filter   = "id" 1*SP "in" *SP "(" *SP QID *( *SP "," *SP QID ) *SP ")"
 //   QID      = "'" GUID "'"
@@ -10,7 +10,7 @@
 // once; at most 650 distinct ids. Every refusal is 400 `BadRequest`; the
 // texts are the spec's. Whether an id names a known user is the store's
 // business: unknown_user_message() gives its text.
-// Decisions where §3.1 is silent (recorded in the report of this work):
+// Decisions where §3.1 is silent:
 //   * a trailing "/" after the id, an empty id, an empty query or an empty
 //     `&`-part are "another path / parameter": NotSupported;
 //   * a malformed `%XX` escape in the filter value is InvalidFilter (the

@@ -1,4 +1,4 @@
-// A user's work location (spec 2.5, R2.7, R3.8, R3.9, R4.11): three layers
+// A user's work location (R2.7, R3.8, R3.9, R4.11): three layers
 // of signals (manual, automatic, scheduled) and the one value a client reads,
 // aggregated from them. Pure C++20, std only; no dates are modelled (a clear
 // applies to the layer as a whole). Not synchronised: the owner guards it.

@@ -1,4 +1,4 @@
-// The `applications` array of a fixture document (README "Fixture format"):
+// The `applications` array of a fixture document (docs/fixtures.md):
 // client-credentials applications with their id, secret and roles, read
 // into auth::Application. Read once at start from the --fixtures file, apart
 // from the users (its own parse, so the user loader can change freely).

@@ -1,4 +1,4 @@
-// Fault rules and latency as JSON (README "Fault injection", issue 5): the
+// Fault rules and latency as JSON (docs/faults.md): the
 // --faults file and the bodies of /_mock/faults and /_mock/latency parsed
 // into store types, and the rule reports and latency document written back.
 // Depends on core, store and nlohmann_json. Thread-safe: pure functions.

@@ -1,5 +1,5 @@
 // Fixture documents: the users, sessions, preferred presence, status
-// messages and work locations a mock starts with (README "Fixture format"), parsed into a store
+// messages and work locations a mock starts with (docs/fixtures.md), parsed into a store
 // snapshot. Depends on core, store, tz and nlohmann_json. Thread-safe: pure.
 #pragma once
 
@@ -43,7 +43,7 @@ store::User parse_fixture_user(const nlohmann::json& user,
 // Reads the file at `path` into the shared fixture state tenants start from
 // (the same users and the same errors as load_fixture_file, but streamed:
 // users of the common shape go straight into compact records, and no
-// document tree of the whole file is built; issue 8).
+// document tree of the whole file is built).
 // What load_fixture_base saw beside the users, for the other readers of
 // the same file (the OAuth applications), so they need not parse it again.
 struct FixtureExtras {

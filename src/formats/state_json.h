@@ -1,6 +1,6 @@
 // JSON views of stored state for the test-control plane: the side-effect
-// free state view of a user (README "State view") and the fixture document a
-// snapshot exports (README "Fixture format"). Depends on core, store and
+// free state view of a user (docs/control-plane.md) and the fixture document a
+// snapshot exports (docs/fixtures.md). Depends on core, store and
 // nlohmann_json. Thread-safe: pure functions of their arguments.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The Graph wire format of the presence family: request bodies of the
 // actions parsed into core types (with D1's 400 for anything invalid), and
-// the presence resource written as Graph writes it (spec 2.1, R2.6, R6.5).
+// the presence resource as Graph sends it (graph-presence.md §2.1, R2.6, R6.5).
 // Depends on core, tz and nlohmann_json. Thread-safe: pure functions.
 #pragma once
 
@@ -46,7 +46,7 @@ SetPreferredRequest parse_preferred_presence(const nlohmann::json& body);
 // R3.6.1: `{}` or nothing; any JSON object is accepted.
 void parse_clear_preferred(std::string_view body);
 
-// R3.7, R2.6 (spec 2.3), D17. nullopt: the caller cleared the message (an
+// R3.7, R2.6, D17. nullopt: the caller cleared the message (an
 // empty `content`).
 std::optional<core::StatusMessage> parse_set_status_message(
     std::string_view body, core::TimePoint now, const tz::TimeZoneDb& zones);
@@ -81,7 +81,7 @@ std::string format_sequence_number(uint64_t sequence);
 // The inverse: "A0000000042" -> 42; nullopt for anything else.
 std::optional<uint64_t> parse_sequence_number(std::string_view s);
 
-// The presence resource (spec 2.1). `is_self`: the caller is this user, so
+// The presence resource. `is_self`: the caller is this user, so
 // the status message's expiry and published time are shown (R2.6).
 nlohmann::ordered_json presence_json(std::string_view user_id,
                                      const core::PresenceView& view,
@@ -89,22 +89,22 @@ nlohmann::ordered_json presence_json(std::string_view user_id,
 
 // The members of presence_json(user_id, view, is_self), appended to `out`
 // as dump() writes them (no braces): the same bytes without building a
-// document tree, for the hot read paths (issue 8).
+// document tree, for the hot read paths.
 void append_presence_members(std::string& out, std::string_view user_id,
                              const core::PresenceView& view, bool is_self);
 // `text` as a JSON string, exactly as dump() writes it.
 void append_json_string(std::string& out, std::string_view text);
 
-// presenceStatusMessage (spec 2.3): the message, and with `with_times` its
+// presenceStatusMessage: the message, and with `with_times` its
 // expiryDateTime (null when none) and publishedDateTime (R2.6 hides both
 // from other users).
 nlohmann::ordered_json status_message_json(const core::StatusMessage& m,
                                            bool with_times);
-// outOfOfficeSettings (spec 2.4): {"message" (null when none),
+// outOfOfficeSettings (graph-presence.md §2.4): {"message" (null when none),
 // "isOutOfOffice"}.
 nlohmann::ordered_json out_of_office_json(const core::OutOfOfficeSettings& o);
 
-// userWorkLocation (spec 2.5): {"placeId", "source", "workLocationType"}.
+// userWorkLocation: {"placeId", "source", "workLocationType"}.
 nlohmann::ordered_json work_location_json(const core::WorkLocation& w);
 
 // Dumps JSON for the wire; invalid UTF-8 is replaced, never thrown.

@@ -11,7 +11,7 @@ namespace {
 
 using core::iequals;
 
-// The properties of microsoft.graph.presence (spec 2.1).
+// The properties of microsoft.graph.presence (graph-presence.md §2.1).
 constexpr std::array<std::string_view, 7> kPresenceProperties{
     "id",           "availability",        "activity",      "statusMessage",
     "sequenceNumber", "outOfOfficeSettings", "workLocation"};

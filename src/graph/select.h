@@ -1,4 +1,4 @@
-// OData $select on the presence resource (issue 4): which properties a
+// OData $select on the presence resource: which properties a
 // client asked for, validated against the presence type, and the answer cut
 // down to them (plus `id` and @odata annotations, as Graph does).
 // Depends on nlohmann_json and graph_error. Thread-safe: pure functions.

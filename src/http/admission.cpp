@@ -44,7 +44,7 @@ GraphError with_token_hint(const Service& s, const GraphError& e) {
   return e.with_hint(errors::token_hint(auth_mode_name(s.config.auth)));
 }
 
-// Strict auth mode: the permission table of spec §5.1 with D6 for
+// Strict auth mode: the permission table of R5.1-R5.5 with D6 for
 // `operation` on the presence route `r` (null for routes without one).
 // /me with an application token is the 400 of D12 (in every mode; other
 // modes meet it in the handler), answered here before any 403. Runs before
@@ -65,8 +65,7 @@ void authorize(const Service& s, const RequestContext& ctx,
   bool own = false;
   if (r && ctx.claims.oid) {
     const std::string oid = store::to_lower_ascii(*ctx.claims.oid);
-    own = r->form == graph::PresencePathForm::Me ||
-          store::to_lower_ascii(r->user) == oid;
+    own = r->form == graph::PresencePathForm::Me || r->user_key == oid;
     if (!own && r->user.find('@') != std::string::npos) {
       // A path may name the user by userPrincipalName.
       ctx.tenant->store.read_user(
@@ -154,7 +153,7 @@ std::string fault_app(RequestContext& ctx, std::string_view operation) {
 
 void sleep_for(std::chrono::milliseconds d) {
   // Runs on the request's worker thread with no lock held, so it delays
-  // only this request (README "Latency").
+  // only this request (docs/faults.md "Latency").
   if (d.count() > 0) std::this_thread::sleep_for(d);
 }
 
@@ -162,8 +161,8 @@ void sleep_for(std::chrono::milliseconds d) {
 // status fault answers instead of the handler, so state does not change; a
 // connection fault is carried to the transport on the response.
 template <typename Run>
-HttpResponse inject_faults(Service& s, RequestContext& ctx,
-                           std::string_view operation, Run&& run) {
+Reply inject_faults(Service& s, RequestContext& ctx, std::string_view operation,
+                    const std::string& path_user, Run&& run) {
   // Most tenants have no fault rules: then the call's facts (which parse a
   // set/clearPresence body for its sessionId) are not gathered at all.
   if (ctx.tenant->faults.idle()) return run();
@@ -172,7 +171,7 @@ HttpResponse inject_faults(Service& s, RequestContext& ctx,
   call.operation = std::string(operation);
   call.path = ctx.path;
   call.version = ctx.version;
-  call.user = ctx.user.value_or(caller_user(s, ctx));
+  call.user = path_user.empty() ? caller_user(s, ctx) : path_user;
   call.app = fault_app(ctx, operation);
   call.in_batch = ctx.request.batch_item;
   call.real_now = std::chrono::steady_clock::now();
@@ -194,20 +193,20 @@ HttpResponse inject_faults(Service& s, RequestContext& ctx,
         break;
       case K::Close:
       case K::Reset: {
-        HttpResponse res;
-        res.connection_fault = kind == K::Close ? ConnectionFault::Close
-                                                : ConnectionFault::Reset;
-        return res;
+        Reply reply;
+        reply.response.connection_fault =
+            kind == K::Close ? ConnectionFault::Close : ConnectionFault::Reset;
+        return reply;
       }
       case K::Truncate:
         break;
     }
   }
-  HttpResponse res = run();
+  Reply reply = run();
   if (d.action && kind == K::Truncate) {
-    res.connection_fault = ConnectionFault::Truncate;
+    reply.response.connection_fault = ConnectionFault::Truncate;
   }
-  return res;
+  return reply;
 }
 
 }  // namespace
@@ -282,8 +281,8 @@ void admit_control(const Service& s, const RequestContext& ctx,
   }
 }
 
-HttpResponse admit_and_run(Service& s, RequestContext& ctx, const Route& row,
-                           const RouteArgs& args) {
+Reply admit_and_run(Service& s, RequestContext& ctx, const Route& row,
+                    const RouteArgs& args) {
   auto run = [&] {
     check_query(ctx, args.query, (row.flags & kSelect) != 0);
     if (row.flags & kBody) check_body_headers(ctx.request);
@@ -295,7 +294,7 @@ HttpResponse admit_and_run(Service& s, RequestContext& ctx, const Route& row,
   }
   if (!(row.flags & kThrottled)) return run();
   throttle(ctx);
-  return inject_faults(s, ctx, row.operation, run);
+  return inject_faults(s, ctx, row.operation, args.presence.user_key, run);
 }
 
 }  // namespace gpm::http

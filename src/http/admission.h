@@ -1,7 +1,7 @@
 // Admission: what a matched request goes through before its handler, in
 // one ordered pipeline read from the route table row (http/route_table.h):
 //   Graph plane   the bearer token (before the path is matched, D12), then
-//                 permissions (strict auth, spec §5.1, D6), throttling
+//                 permissions (strict auth, R5.1-R5.5, D6), throttling
 //                 (R6.6-R6.8), fault rules and latency, the query options
 //                 ($select where the row allows it), the body's media type
 //                 (D18), and the handler;
@@ -43,7 +43,8 @@ void admit_control(const Service& s, const RequestContext& ctx,
                    const std::vector<std::string>& segments);
 
 // The rest of the pipeline for a matched Graph row, then its handler.
-HttpResponse admit_and_run(Service& s, RequestContext& ctx, const Route& row,
-                           const RouteArgs& args);
+// Returns the handler's reply; may throw FailedCall (route_table.h).
+Reply admit_and_run(Service& s, RequestContext& ctx, const Route& row,
+                    const RouteArgs& args);
 
 }  // namespace gpm::http

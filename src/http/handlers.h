@@ -1,6 +1,8 @@
 // Handlers: one function per Graph operation (handle_<operation>). Each
-// turns a routed request into a response through the store; failures are
-// thrown as GraphError and written by the router.
+// turns a routed request into a response through the store and returns it
+// with what the journal records of the call (JournalFacts); failures are
+// thrown as GraphError, or as FailedCall once facts are known, and written
+// by the router.
 // Thread-safe: state lives in the store.
 #pragma once
 
@@ -14,29 +16,27 @@
 
 namespace gpm::http {
 
-HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
-                                 const PresenceRoute& r);
-HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
-                                 const PresenceRoute& r);
-HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
-                                   const PresenceRoute& r);
-HttpResponse handle_set_user_preferred_presence(Service& s,
-                                                RequestContext& ctx,
-                                                const PresenceRoute& r);
-HttpResponse handle_clear_user_preferred_presence(Service& s,
-                                                  RequestContext& ctx,
-                                                  const PresenceRoute& r);
-HttpResponse handle_set_status_message(Service& s, RequestContext& ctx,
-                                       const PresenceRoute& r);
-// The work-location actions (spec 3.8, 3.9): 204 on success (R3.8.3).
-HttpResponse handle_set_manual_location(Service& s, RequestContext& ctx,
-                                        const PresenceRoute& r);
-HttpResponse handle_set_automatic_location(Service& s, RequestContext& ctx,
+Reply handle_get_presence(Service& s, RequestContext& ctx,
+                          const PresenceRoute& r);
+Reply handle_set_presence(Service& s, RequestContext& ctx,
+                          const PresenceRoute& r);
+Reply handle_clear_presence(Service& s, RequestContext& ctx,
+                            const PresenceRoute& r);
+Reply handle_set_user_preferred_presence(Service& s, RequestContext& ctx,
+                                         const PresenceRoute& r);
+Reply handle_clear_user_preferred_presence(Service& s, RequestContext& ctx,
                                            const PresenceRoute& r);
-HttpResponse handle_clear_automatic_location(Service& s, RequestContext& ctx,
-                                             const PresenceRoute& r);
-HttpResponse handle_clear_location(Service& s, RequestContext& ctx,
-                                   const PresenceRoute& r);
+Reply handle_set_status_message(Service& s, RequestContext& ctx,
+                                const PresenceRoute& r);
+// The work-location actions (E8-E11): 204 on success (R3.8.3).
+Reply handle_set_manual_location(Service& s, RequestContext& ctx,
+                                 const PresenceRoute& r);
+Reply handle_set_automatic_location(Service& s, RequestContext& ctx,
+                                    const PresenceRoute& r);
+Reply handle_clear_automatic_location(Service& s, RequestContext& ctx,
+                                      const PresenceRoute& r);
+Reply handle_clear_location(Service& s, RequestContext& ctx,
+                            const PresenceRoute& r);
 HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
                                              std::string_view version);
 

@@ -1,5 +1,5 @@
 // The Microsoft identity platform endpoints the Azure identity libraries
-// call when their authority host is the mock (README "OAuth endpoint"):
+// call when their authority host is the mock (docs/auth.md):
 //   POST /{tenant}/oauth2/v2.0/token                 client credentials
 //   POST /{tenant}/oauth2/token                      the same, v1.0 form
 //   GET  /{tenant}/v2.0/.well-known/openid-configuration

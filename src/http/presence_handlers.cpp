@@ -1,4 +1,4 @@
-// The Graph presence operations (spec §3): thin handlers that parse, call
+// The Graph presence operations (E1-E7): thin handlers that parse, call
 // the store, and write the answer.
 #include <nlohmann/json.hpp>
 
@@ -52,96 +52,112 @@ HttpResponse json_response(int status, std::string body,
 
 HttpResponse empty_ok() { return HttpResponse{}; }
 
-HttpResponse handle_get_presence(Service& s, RequestContext& ctx,
-                                 const PresenceRoute& r) {
+Reply handle_get_presence(Service& s, RequestContext& ctx,
+                          const PresenceRoute& r) {
   std::string caller = caller_user(s, ctx);
   std::string id = target_user(s, ctx, r);
-  ctx.user = store::to_lower_ascii(id);
-  std::string out;
-  bool found = ctx.tenant->store.observe_user(
-      id, s.config.auto_create_users, ctx.now,
-      [&](const store::User& u, const core::PresenceView& view) {
-        ctx.user = u.id;
-        std::string context = graph::presence_context(r.version, r.form, u.id);
-        if (ctx.select) {
-          nlohmann::ordered_json body;
-          body["@odata.context"] = context;
-          body.update(graph::presence_json(u.id, view, caller == u.id));
-          out = graph::dump(graph::apply_select(body, *ctx.select));
-          return;
-        }
-        // The common read: written directly, no document tree (issue 8).
-        out.reserve(512);
-        out += "{\"@odata.context\":";
-        graph::append_json_string(out, context);
-        out += ',';
-        graph::append_presence_members(out, u.id, view, caller == u.id);
-        out += '}';
-      });
-  if (!found) throw errors::user_not_found(id);
-  HttpResponse res = json_response(200, std::move(out), kODataJson);
-  res.set_header("OData-Version", "4.0");
-  return res;
-}
-
-HttpResponse handle_set_presence(Service& s, RequestContext& ctx,
-                                 const PresenceRoute& r) {
-  auto req = ctx.body_object
-                 ? graph::parse_set_presence_object(*ctx.body_object,
-                                                    s.config.beta_extra_pairs)
-                 : graph::parse_set_presence(ctx.request.body,
-                                             s.config.beta_extra_pairs);
-  ctx.app = req.session_id;
-  check_session_id(s, ctx, req.session_id);
-  with_target(s, ctx, r, [&](store::User& u) {
-    u.presence.set_presence(req.session_id, req.state, req.expiration,
-                            ctx.now);
+  JournalFacts facts;
+  facts.user = target_key(r, id);
+  return with_facts(facts, [&] {
+    std::string out;
+    bool found = ctx.tenant->store.observe_user(
+        id, s.config.auto_create_users, ctx.now,
+        [&](const store::User& u, const core::PresenceView& view) {
+          facts.user = u.id;
+          std::string context =
+              graph::presence_context(r.version, r.form, u.id);
+          if (ctx.select) {
+            nlohmann::ordered_json body;
+            body["@odata.context"] = context;
+            body.update(graph::presence_json(u.id, view, caller == u.id));
+            out = graph::dump(graph::apply_select(body, *ctx.select));
+            return;
+          }
+          // The common read: written directly, no document tree.
+          out.reserve(512);
+          out += "{\"@odata.context\":";
+          graph::append_json_string(out, context);
+          out += ',';
+          graph::append_presence_members(out, u.id, view, caller == u.id);
+          out += '}';
+        });
+    if (!found) throw errors::user_not_found(id);
+    HttpResponse res = json_response(200, std::move(out), kODataJson);
+    res.set_header("OData-Version", "4.0");
+    return res;
   });
-  return empty_ok();
 }
 
-HttpResponse handle_clear_presence(Service& s, RequestContext& ctx,
-                                   const PresenceRoute& r) {
+Reply handle_set_presence(Service& s, RequestContext& ctx,
+                          const PresenceRoute& r) {
+  auto req = ctx.body_object ? graph::parse_set_presence_object(
+                                   *ctx.body_object, s.config.beta_extra_pairs)
+                             : graph::parse_set_presence(
+                                   ctx.request.body, s.config.beta_extra_pairs);
+  JournalFacts facts;
+  facts.app = req.session_id;
+  return with_facts(facts, [&] {
+    check_session_id(s, ctx, req.session_id);
+    with_target(s, ctx, r, facts, [&](store::User& u) {
+      u.presence.set_presence(req.session_id, req.state, req.expiration,
+                              ctx.now);
+    });
+    return empty_ok();
+  });
+}
+
+Reply handle_clear_presence(Service& s, RequestContext& ctx,
+                            const PresenceRoute& r) {
   std::string session_id =
       ctx.body_object ? graph::parse_clear_presence_object(*ctx.body_object)
                       : graph::parse_clear_presence(ctx.request.body);
-  ctx.app = session_id;
-  check_session_id(s, ctx, session_id);
-  bool cleared = false;
-  with_target(s, ctx, r, [&](store::User& u) {
-    cleared = u.presence.clear_presence(session_id, ctx.now);
+  JournalFacts facts;
+  facts.app = session_id;
+  return with_facts(facts, [&] {
+    check_session_id(s, ctx, session_id);
+    bool cleared = false;
+    with_target(s, ctx, r, facts, [&](store::User& u) {
+      cleared = u.presence.clear_presence(session_id, ctx.now);
+    });
+    if (!cleared) throw errors::session_not_found(session_id);  // R3.4.3, D8
+    return empty_ok();
   });
-  if (!cleared) throw errors::session_not_found(session_id);  // R3.4.3, D8
-  return empty_ok();
 }
 
-HttpResponse handle_set_user_preferred_presence(Service& s,
-                                                RequestContext& ctx,
-                                                const PresenceRoute& r) {
+Reply handle_set_user_preferred_presence(Service& s, RequestContext& ctx,
+                                         const PresenceRoute& r) {
   auto req = graph::parse_set_preferred(ctx.request.body);
-  with_target(s, ctx, r, [&](store::User& u) {
-    u.presence.set_preferred(req.state, req.expiration, ctx.now);
+  JournalFacts facts;
+  return with_facts(facts, [&] {
+    with_target(s, ctx, r, facts, [&](store::User& u) {
+      u.presence.set_preferred(req.state, req.expiration, ctx.now);
+    });
+    return empty_ok();
   });
-  return empty_ok();
 }
 
-HttpResponse handle_clear_user_preferred_presence(Service& s,
-                                                  RequestContext& ctx,
-                                                  const PresenceRoute& r) {
+Reply handle_clear_user_preferred_presence(Service& s, RequestContext& ctx,
+                                           const PresenceRoute& r) {
   graph::parse_clear_preferred(ctx.request.body);
-  with_target(s, ctx, r,
-              [&](store::User& u) { u.presence.clear_preferred(ctx.now); });
-  return empty_ok();
+  JournalFacts facts;
+  return with_facts(facts, [&] {
+    with_target(s, ctx, r, facts,
+                [&](store::User& u) { u.presence.clear_preferred(ctx.now); });
+    return empty_ok();
+  });
 }
 
-HttpResponse handle_set_status_message(Service& s, RequestContext& ctx,
-                                       const PresenceRoute& r) {
+Reply handle_set_status_message(Service& s, RequestContext& ctx,
+                                const PresenceRoute& r) {
   auto message =
       graph::parse_set_status_message(ctx.request.body, ctx.now, *s.zones);
-  with_target(s, ctx, r, [&](store::User& u) {
-    u.presence.set_status_message(message, ctx.now);
+  JournalFacts facts;
+  return with_facts(facts, [&] {
+    with_target(s, ctx, r, facts, [&](store::User& u) {
+      u.presence.set_status_message(message, ctx.now);
+    });
+    return empty_ok();
   });
-  return empty_ok();
 }
 
 HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
@@ -164,7 +180,7 @@ HttpResponse handle_get_presences_by_user_id(Service& s, RequestContext& ctx,
               graph::presence_json(u.id, view, caller == u.id), *ctx.select));
           return;
         }
-        // Written directly, no document tree (issue 8).
+        // Written directly, no document tree.
         out += '{';
         graph::append_presence_members(out, u.id, view, caller == u.id);
         out += '}';

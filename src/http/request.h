@@ -1,6 +1,6 @@
 // Transport-neutral HTTP request and response: what the router consumes and
 // produces, so the same code serves sockets, $batch items and fuzz targets
-// (ARCHITECTURE §2). Std only. Thread-safe: plain values.
+// (docs/architecture.md). Std only. Thread-safe: plain values.
 #pragma once
 
 #include <map>
@@ -47,7 +47,7 @@ struct HttpRequest {
   // not be accepted anyway (not JSON, or compressed): routes that take a
   // body then answer 415 (D18).
   bool body_unread = false;
-  // An item of a $batch (which takes status faults only, issue 5).
+  // An item of a $batch (which takes status faults only).
   bool batch_item = false;
 
   // The first value of header `name`, or "" if absent.

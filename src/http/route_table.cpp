@@ -212,6 +212,7 @@ RouteMatch RouteTable::match(std::string_view method,
                                                 : c->user_param + 1);
     if (c->user_param >= 0 && deepest >= known) {
       m.args.presence.user = seg[c->user_param];
+      m.args.presence.user_key = store::to_lower_ascii(m.args.presence.user);
     }
   }
   if (found) {

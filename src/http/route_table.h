@@ -12,10 +12,12 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "graph/graph_error.h"
 #include "graph/graph_json.h"
 #include "http/request.h"
 
@@ -40,11 +42,14 @@ enum RouteFlag : uint8_t {
   kBody = 16,      // a JSON body may come (D18: Content-Type checked)
 };
 
-// A presence reached through one of its three path forms (spec §1).
+// A presence reached through one of its three path forms (E1-E11).
 struct PresenceRoute {
   std::string version;  // "v1.0" or "beta"
   graph::PresencePathForm form;
-  std::string user;  // the {id} of the path; empty for /me
+  std::string user;  // the {id} of the path as written; empty for /me
+  // `user` lower-cased, once per request: the key the journal, fault rules
+  // and the ownership check compare (ids and UPNs ignore case).
+  std::string user_key;
 };
 
 // What the matched row hands its handler.
@@ -61,8 +66,67 @@ struct RouteArgs {
   const class Router* router = nullptr;     // that ran it ($batch items)
 };
 
-using RouteHandler = HttpResponse (*)(Service&, RequestContext&,
-                                      const RouteArgs&);
+// What the journal records of a call that only its handler learns: the
+// user the call reached (the store's id of the addressed user), the
+// application a set/clearPresence body names (its sessionId), and the
+// Service::write_sequence at which its change took effect.
+struct JournalFacts {
+  std::optional<std::string> user;
+  std::optional<std::string> app;
+  std::optional<uint64_t> write_sequence;
+};
+
+// A handler's answer with the facts the journal records of it.
+struct Reply {
+  Reply(HttpResponse r = {}) : response(std::move(r)) {}  // NOLINT: implicit
+  Reply(HttpResponse r, JournalFacts f)
+      : response(std::move(r)), facts(std::move(f)) {}
+  HttpResponse response;
+  JournalFacts facts;
+};
+
+// Thrown by a handler that fails after it learned some journal facts (a
+// 404 for a user it resolved, a 400 for a sessionId it read): the router
+// answers `error` as it would the bare GraphError and journals `facts`.
+struct FailedCall {
+  graph::GraphError error;
+  JournalFacts facts;
+};
+
+// Runs `fn` (returning HttpResponse), which fills `facts` as it learns
+// them, and returns its response with the facts; a failure leaves as a
+// FailedCall carrying what was learned by then (an exception other than a
+// GraphError as the internal error the router would answer for it).
+template <typename Fn>
+Reply with_facts(JournalFacts& facts, Fn&& fn) {
+  try {
+    HttpResponse res = fn();
+    return Reply(std::move(res), std::move(facts));
+  } catch (const graph::GraphError& e) {
+    throw FailedCall{e, std::move(facts)};
+  } catch (...) {
+    throw FailedCall{graph::errors::internal(), std::move(facts)};
+  }
+}
+
+// A row's handler: either one whose calls the journal records nothing of
+// beyond the request (the identity and control planes, $batch), or one
+// that returns journal facts with its answer (the presence operations).
+class RouteHandler {
+ public:
+  using Plain = HttpResponse (*)(Service&, RequestContext&, const RouteArgs&);
+  using Recording = Reply (*)(Service&, RequestContext&, const RouteArgs&);
+  RouteHandler(Plain f) : plain_(f) {}          // NOLINT: implicit
+  RouteHandler(Recording f) : recording_(f) {}  // NOLINT: implicit
+  Reply operator()(Service& s, RequestContext& ctx, const RouteArgs& a) const {
+    if (recording_) return recording_(s, ctx, a);
+    return Reply(plain_(s, ctx, a));
+  }
+
+ private:
+  Plain plain_ = nullptr;
+  Recording recording_ = nullptr;
+};
 
 // One endpoint. `path` is a template of literal segments and {name}
 // segments that match any one segment; on the Graph plane {version} stands

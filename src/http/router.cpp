@@ -14,6 +14,14 @@ namespace {
 using graph::GraphError;
 namespace errors = graph::errors;
 
+// What a handler learned of its call overrides what the router knew before
+// it (the path's user becomes the store's id of that user).
+void merge(JournalFacts& into, JournalFacts&& from) {
+  if (from.user) into.user = std::move(from.user);
+  if (from.app) into.app = std::move(from.app);
+  if (from.write_sequence) into.write_sequence = from.write_sequence;
+}
+
 std::string percent_decode(std::string_view s) {
   auto out = core::percent_decode(s);
   if (!out) {
@@ -182,6 +190,7 @@ HttpResponse Router::handle(const HttpRequest& request,
     ctx.request_id = new_request_id();
     ctx.client_request_id = echoable(client) ? client : ctx.request_id;
     HttpResponse res;
+    JournalFacts facts;
     bool graph_route = false;
     try {
       Target t = parse_target(request.target);
@@ -205,7 +214,7 @@ HttpResponse Router::handle(const HttpRequest& request,
       graph_route = plane == Plane::Graph;
       ctx.path = std::string(t.raw_path);
       if (refusal) throw *refusal;
-      res = dispatch(ctx, plane, t.segments, t.query, bearer);
+      res = dispatch(ctx, plane, t.segments, t.query, bearer, facts);
     } catch (const GraphError& thrown) {
       // A refusal wins over whatever else the request would have met.
       const GraphError& e = refusal ? *refusal : thrown;
@@ -234,7 +243,7 @@ HttpResponse Router::handle(const HttpRequest& request,
     for (auto& [name, value] : res.headers) {
       if (iequals(name, "Allow")) value = graph::allow_with_head(value);
     }
-    if (graph_route) journal(ctx, res);
+    if (graph_route) journal(ctx, res, facts);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - started)
                     .count();
@@ -251,8 +260,8 @@ HttpResponse Router::handle(const HttpRequest& request,
   }
 }
 
-void Router::journal(const RequestContext& ctx,
-                     const HttpResponse& res) const noexcept {
+void Router::journal(const RequestContext& ctx, const HttpResponse& res,
+                     const JournalFacts& facts) const noexcept {
   try {
     store::JournalEntry e;
     e.time = ctx.now;
@@ -260,14 +269,14 @@ void Router::journal(const RequestContext& ctx,
     e.path = ctx.path;
     e.version = ctx.version;
     e.tenant = ctx.tenant->id;
-    e.user = ctx.user;
-    e.app = ctx.app ? ctx.app : ctx.claims.appid;
+    e.user = facts.user;
+    e.app = facts.app ? facts.app : ctx.claims.appid;
     e.status = res.status;
     e.error_code = ctx.error_code;
     e.request_id = ctx.request_id;
     e.client_request_id = ctx.client_request_id;
     e.fault = ctx.fault;
-    e.write_sequence = ctx.write_sequence;
+    e.write_sequence = facts.write_sequence;
     const std::string& b = ctx.request.body;
     e.body_truncated = b.size() > store::kJournalBodyCap;
     e.body = b.substr(0, store::kJournalBodyCap);
@@ -303,8 +312,8 @@ Router::Router(Service& service) : Router(service, mock_route_table()) {}
 
 HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
                               const std::vector<std::string>& seg,
-                              std::string_view query,
-                              const BearerToken& bearer) const {
+                              std::string_view query, const BearerToken& bearer,
+                              JournalFacts& facts) const {
   if (seg.empty()) throw errors::unknown_path();
   if (plane == Plane::Control) admit_control(service_, ctx, seg);
   RouteMatch m = routes_.match(ctx.request.method, seg, plane);
@@ -312,8 +321,8 @@ HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
     // Under a version root the token is checked before the path (D12).
     ctx.version = std::string(m.args.version);
     authenticate(service_, ctx, bearer);
-    if (!m.args.presence.user.empty()) {
-      ctx.user = store::to_lower_ascii(m.args.presence.user);
+    if (!m.args.presence.user_key.empty()) {
+      facts.user = m.args.presence.user_key;
     }
   }
   switch (m.kind) {
@@ -334,7 +343,14 @@ HttpResponse Router::dispatch(RequestContext& ctx, Plane plane,
   m.args.query = query;
   m.args.table = &routes_;
   m.args.router = this;
-  return admit_and_run(service_, ctx, *m.route, m.args);
+  try {
+    Reply reply = admit_and_run(service_, ctx, *m.route, m.args);
+    merge(facts, std::move(reply.facts));
+    return std::move(reply.response);
+  } catch (FailedCall& failed) {
+    merge(facts, std::move(failed.facts));
+    throw std::move(failed.error);
+  }
 }
 
 HttpResponse transport_error_response(int status, core::TimePoint now,

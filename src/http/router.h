@@ -44,12 +44,8 @@ struct RequestContext {
   // What fault injection did to the call ("f1: status 429"), for the
   // journal.
   std::optional<std::string> fault;
-  // Filled by handlers for the journal.
+  // The Graph version the path names (journal, fault rules, permissions).
   std::string version;
-  std::optional<std::string> user;
-  std::optional<std::string> app;
-  // Service::write_sequence when the request's change took effect (journal).
-  std::optional<uint64_t> write_sequence;
   // The body as a JSON object, once something parsed it (fault rules read a
   // set/clearPresence body's sessionId), so the handler need not parse it
   // again; empty when not parsed or not an object.
@@ -86,12 +82,15 @@ class Router {
                       const graph::GraphError& error) const noexcept;
 
  private:
+  // Fills `facts` with what the journal records of the call: the path's
+  // user once the token passed, then what the handler returned (or failed
+  // with, FailedCall).
   HttpResponse dispatch(RequestContext& ctx, Plane plane,
                         const std::vector<std::string>& segments,
-                        std::string_view query,
-                        const BearerToken& bearer) const;
-  void journal(const RequestContext& ctx,
-               const HttpResponse& res) const noexcept;
+                        std::string_view query, const BearerToken& bearer,
+                        JournalFacts& facts) const;
+  void journal(const RequestContext& ctx, const HttpResponse& res,
+               const JournalFacts& facts) const noexcept;
   Service& service_;
   const RouteTable& routes_;
 };

@@ -24,7 +24,7 @@ constexpr size_t kMaxHeadBytes = 64 * 1024;
 // One wait for input or for room to write, per call (httplib's default).
 constexpr int kIoTimeoutMs = 5000;
 // Exchanges per keep-alive connection: high, since httplib's default of 5
-// makes clients reconnect (ARCHITECTURE §10). httplib also writes it into
+// makes clients reconnect (measured on 0.11.4). httplib also writes it into
 // each answer's Keep-Alive header.
 constexpr size_t kMaxExchanges = 1000000;
 

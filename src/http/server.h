@@ -5,7 +5,7 @@
 // answer asks of its connection (close after, an injected close, reset or
 // truncation) to net::Connection. The engine owns sockets, TLS, threads
 // and idle connections and knows nothing of HTTP (src/net). Also owns the
-// settings ARCHITECTURE §10 measured for Debian's cpp-httplib 0.11.4:
+// settings measured for Debian's cpp-httplib 0.11.4:
 // bounded bodies and heads, and POSTs without a body answered at once.
 // Thread-safe: run() blocks; stop() may be called from another thread.
 #pragma once

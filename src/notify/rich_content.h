@@ -1,7 +1,7 @@
 // Rich presence notifications: the subscription's encryption certificate and
 // the encryptedContent of each item.
 //
-// Implements change-notifications spec §7.1 and §7.2:
+// Implements change-notifications.md §7.1 and §7.2:
 //   C18, D48: `encryptionCertificate` = standard base64 (whitespace ignored,
 //     padding optional) of exactly one DER X.509 certificate whose key is
 //     RSA of 2,048 to 4,096 bits; `encryptionCertificateId` required with

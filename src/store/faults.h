@@ -1,4 +1,4 @@
-// Deterministic fault injection for one tenant (issue 5): rules that match
+// Deterministic fault injection for one tenant: rules that match
 // Graph calls and, on their schedule, answer with an error status, delay the
 // real handler, or break the connection; and an optional latency added to
 // every call. Every decision is reproducible: counting schedules are

@@ -1,5 +1,5 @@
 // The request journal of one tenant: a bounded ring of the Graph requests it
-// received, for tests that verify what their app sent (README "Journal").
+// received, for tests that verify what their app sent (docs/control-plane.md).
 // Depends on core. Thread-safe: every member locks `mutex_`.
 #pragma once
 
@@ -32,7 +32,7 @@ struct JournalEntry {
   std::string client_request_id;
   std::string body;  // at most kJournalBodyCap bytes
   bool body_truncated = false;
-  // What fault injection did, e.g. "f1: status 429" (issue 5).
+  // What fault injection did, e.g. "f1: status 429".
   std::optional<std::string> fault;
   // For requests that changed (or tried to change) a user: the mock-wide
   // order in which their changes took effect, taken under the store lock.

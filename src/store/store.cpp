@@ -101,7 +101,7 @@ void Store::with_users(const std::vector<std::string>& ids,
 bool Store::observe_locked(std::string_view id_or_upn, bool create_if_missing,
                            core::TimePoint now, const ViewFn& fn) {
   // The common reads first, each found in one lookup: a user this store
-  // holds, or a base user by id whose read changes nothing (issue 8). The
+  // holds, or a base user by id whose read changes nothing. The
   // order is resolve_locked's: overlay id, then base id.
   std::string key = to_lower_ascii(id_or_upn);
   if (!overlay_.empty()) {

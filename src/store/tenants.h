@@ -1,5 +1,5 @@
 // Tenants (D24): each has its own store, journal, throttling windows
-// (R6.6), fault rules and latency (issue 5) and, in manual mode, its own
+// (R6.6), fault rules and latency (docs/faults.md) and, in manual mode, its own
 // frozen clock (D20), all starting from the same shared fixture state, start
 // instant, throttling settings and --faults file.
 // Depends on core and store. Thread-safe: the registry locks `mutex_`; a
@@ -47,7 +47,7 @@ struct Tenant {
   Journal journal;
   // R6.6-R6.8; Off unless --throttling or /_mock/throttling turned it on.
   Throttle throttle;
-  // Issue 5; empty unless --faults or /_mock/faults added rules.
+  // Fault injection; empty unless --faults or /_mock/faults added rules.
   FaultEngine faults;
   core::Clock& system_clock;
   // Set in manual mode (D20); null with the system clock.

@@ -37,7 +37,7 @@ struct Snapshot {
 // arena, the session as plain fields) and rebuilt into a User when read, by
 // replaying the one put_session the fixture loader made at `loaded_at`;
 // every other user is kept whole. About 110 bytes per compact user against
-// over a kilobyte for a whole one (issue 8: a million users in < 300 MB).
+// over a kilobyte for a whole one (a million users in < 300 MB).
 class Base {
  public:
   static constexpr uint32_t npos = 0xFFFFFFFFu;

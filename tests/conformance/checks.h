@@ -115,7 +115,7 @@ inline std::string visible(const std::string& user) {
   return pair_of(availability_activity(user));
 }
 
-// ---- Control plane of issue 3 ------------------------------------------
+// ---- Control plane ---------------------------------------------------------
 
 // A control-plane answer: `status`, Content-Type application/json and a JSON
 // body, which is returned.

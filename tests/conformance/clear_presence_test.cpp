@@ -1,4 +1,4 @@
-// E4 clearPresence (spec §3.4), D8, and the seed example of the brief.
+// E4 clearPresence (graph-presence.md §3.4) and D8.
 #include "checks.h"
 
 using namespace conformance;

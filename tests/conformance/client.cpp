@@ -353,7 +353,7 @@ std::optional<TimePoint> parse_instant(std::string_view text) {
          frac;
 }
 
-// ---- Tenants and the control plane of issue 3 ----------------------------
+// ---- Tenants and the control plane ------------------------------------
 
 std::string in_tenant(std::string_view tenant, std::string_view path) {
   if (tenant.empty()) return std::string(path);

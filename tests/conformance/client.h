@@ -134,7 +134,7 @@ std::string format_local(TimePoint t);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff...][Z]" as UTC.
 std::optional<TimePoint> parse_instant(std::string_view text);
 
-// ---- Tenants and the control plane of issue 3 (mock only) ---------------
+// ---- Tenants and the control plane (mock only) ---------------------------
 
 // "/tenants/<tenant><path>"; just `path` when `tenant` is empty (default).
 std::string in_tenant(std::string_view tenant, std::string_view path);

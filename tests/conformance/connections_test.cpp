@@ -1,4 +1,4 @@
-// Connection handling (issue 7): idle keep-alive connections must not hold
+// Connection handling: idle keep-alive connections must not hold
 // up new clients, and stay usable while they wait. Mock-only: the figures
 // are the mock's defaults (--threads 64, --keep-alive-timeout 5).
 // Works over http:// and https:// base URLs (RawConnection speaks TLS).
@@ -19,7 +19,7 @@ std::string health_request() {
 }  // namespace
 
 TEST_SUITE("mock-only") {
-  TEST_CASE("issue 7 120 idle keep-alive connections do not delay a new "
+  TEST_CASE("120 idle keep-alive connections do not delay a new "
             "client, and each stays usable") {
     // More idle connections than the default 64 worker threads: a design
     // where each idle connection holds a worker would make the new client

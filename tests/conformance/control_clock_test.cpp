@@ -1,5 +1,5 @@
-// The per-tenant manual clock and reset (issue 3 contract, "Clock" and
-// "Reset"; D20, D24): GET/POST /_mock/clock with nextTransitions, bad
+// The per-tenant manual clock and reset (docs/control-plane.md;
+// D20, D24): GET/POST /_mock/clock with nextTransitions, bad
 // moves, each tenant's own clock, reset of every tenant vs one tenant.
 // Mock-only.
 #include <algorithm>

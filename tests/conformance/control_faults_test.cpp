@@ -1,4 +1,4 @@
-// The fault-injection control plane (issue 5, D24; README "Fault
+// The fault-injection control plane (D24; docs/faults.md "Fault
 // injection"): create, list, read and delete a tenant's fault rules, their
 // reports and counters after Graph calls, the Retry-After verdicts, the
 // latency document, validation (400 with the JSON path), 409 and 404, 405
@@ -55,7 +55,7 @@ const json kAnyGet = {{"match", {{"operation", "getPresence"}}},
 
 TEST_SUITE("mock-only") {
 
-TEST_CASE("issue 5 D24 rules are created, listed in order, read, deleted and "
+TEST_CASE("faults: D24 rules are created, listed in order, read, deleted and "
           "cleared per tenant") {
   const std::string t = unique_tenant("faults-crud");
   CHECK(list_faults(t) == json{{"rules", json::array()}});
@@ -96,7 +96,7 @@ TEST_CASE("issue 5 D24 rules are created, listed in order, read, deleted and "
         json{{"cleared", 0}});
 }
 
-TEST_CASE("issue 5 a report is the rule as given plus its counters; "
+TEST_CASE("faults: a report is the rule as given plus its counters; "
           "retryAfterCheck only with checkRetryAfter") {
   const std::string t = unique_tenant("faults-report");
   const json rule = {
@@ -137,7 +137,7 @@ TEST_CASE("issue 5 a report is the rule as given plus its counters; "
   CHECK(report_of(t, "r2") == expected_dated);
 }
 
-TEST_CASE("issue 5 reports count matching calls and firings; an exhausted "
+TEST_CASE("faults: reports count matching calls and firings; an exhausted "
           "rule stops matching; rules on other operations see nothing") {
   const std::string t = unique_tenant("faults-counters");
   post_faults(t, {{"rules",
@@ -175,7 +175,7 @@ TEST_CASE("issue 5 reports count matching calls and firings; an exhausted "
   CHECK(report_of(t, "other")["matched"] == 0);
 }
 
-TEST_CASE("issue 5 D20 the Retry-After check: a client that came back at "
+TEST_CASE("faults: D20 the Retry-After check: a client that came back at "
           "once is too early; one told to wait 0 s waited") {
   const std::string t = unique_tenant("faults-retry-check");
   post_faults(t, {{"rules",
@@ -199,7 +199,7 @@ TEST_CASE("issue 5 D20 the Retry-After check: a client that came back at "
         json{{"waited", 1}, {"tooEarly", 0}});
 }
 
-TEST_CASE("issue 5 bad rules are 400 naming the JSON path, and a POST of "
+TEST_CASE("faults: bad rules are 400 naming the JSON path, and a POST of "
           "several creates none when one is bad") {
   const std::string t = unique_tenant("faults-400");
   struct Row {
@@ -239,7 +239,7 @@ TEST_CASE("issue 5 bad rules are 400 naming the JSON path, and a POST of "
                     "BadRequest");
 }
 
-TEST_CASE("issue 5 an id already in use is 409 Conflict, and then none of "
+TEST_CASE("faults: an id already in use is 409 Conflict, and then none of "
           "the rules of that POST is created") {
   const std::string t = unique_tenant("faults-409");
   post_faults(t, {{"id", "taken"}, {"action", {{"status", 503}}}});
@@ -255,7 +255,7 @@ TEST_CASE("issue 5 an id already in use is 409 Conflict, and then none of "
   CHECK(post_faults(t, kAnyGet) == json{{"created", {"f2"}}});
 }
 
-TEST_CASE("issue 5 other methods are 405 with Allow; deeper paths 404") {
+TEST_CASE("faults: other methods are 405 with Allow; deeper paths 404") {
   const std::string t = unique_tenant("faults-405");
   post_faults(t, {{"id", "a"}, {"action", {{"status", 503}}}});
   struct Row {
@@ -283,7 +283,7 @@ TEST_CASE("issue 5 other methods are 405 with Allow; deeper paths 404") {
                     "UnknownPath");
 }
 
-TEST_CASE("issue 5 the latency document: none at first; PUT replaces only "
+TEST_CASE("faults: the latency document: none at first; PUT replaces only "
           "the keys given, null clears; bad documents are 400 with the path") {
   const std::string t = unique_tenant("faults-latency");
   const json none = {{"global", nullptr}, {"operations", json::object()}};
@@ -332,7 +332,7 @@ TEST_CASE("issue 5 the latency document: none at first; PUT replaces only "
   CHECK(get_latency(t) == none);
 }
 
-TEST_CASE("issue 5 D24 a tenant's reset drops the rules and latency added "
+TEST_CASE("faults: D24 a tenant's reset drops the rules and latency added "
           "at run time (the mock here runs without --faults)") {
   const std::string t = unique_tenant("faults-reset");
   post_faults(t, kAnyGet);

@@ -1,5 +1,5 @@
-// The control plane's health endpoint and its generic answers (issue 3
-// contract): GET /_mock/health, no token on /_mock, 405 with Allow for a
+// The control plane's health endpoint and its generic answers:
+// GET /_mock/health, no token on /_mock, 405 with Allow for a
 // wrong method, 404 UnknownPath for an unknown /_mock path, 400 for a bad
 // tenant prefix. Mock-only.
 #include <regex>

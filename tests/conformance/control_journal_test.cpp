@@ -1,4 +1,4 @@
-// The request journal (issue 3 contract, "Journal"; D24): what is recorded
+// The request journal (docs/control-plane.md "Journal"; D24): what is recorded
 // (Graph requests only), every field, the filters of GET /_mock/journal and
 // POST /_mock/journal/count, DELETE, the 4096-byte body cap and per-tenant
 // journals. Mock-only.

@@ -1,4 +1,4 @@
-// Snapshots (issue 3 contract, "Snapshots"): GET /_mock/snapshot is the
+// Snapshots (docs/control-plane.md): GET /_mock/snapshot is the
 // tenant's state as a fixture document; POST /_mock/snapshot (or
 // POST /_mock/fixtures) loads it back: sessions, their set instants,
 // preferred presence, status message and sequenceNumbers come back, so GET

@@ -1,4 +1,4 @@
-// The side-effect-free state view (issue 3 contract, "State view"):
+// The side-effect-free state view (docs/control-plane.md):
 // GET /_mock/state and /_mock/state/{id}; session stages on the clock
 // (R4.5, R4.6); reading it moves no sequenceNumber (D10) and journals
 // nothing; preferredPresence.applies (D14). Mock-only, one tenant per case.

@@ -1,4 +1,4 @@
-// Tenants (D24; issue 3 contract, "Tenants"): the /tenants/{t} prefix and a
+// Tenants (D24; docs/control-plane.md "Tenants"): the /tenants/{t} prefix and a
 // JWT's tid select isolated state; a new tenant starts from the fixtures;
 // ids are matched ignoring case; bad ids are 400; GET /_mock/tenants lists
 // them. Not tested: --max-tenants exhaustion (503), since the suite's server

@@ -1,4 +1,4 @@
-// Seeding users through the control plane (issue 3 contract, "Users"):
+// Seeding users through the control plane (docs/control-plane.md):
 // list, create (one or many), conflicts, invalid documents named by JSON
 // path, get, put, delete; synthetic Teams-client sessions (D16, R2.5, R4.8);
 // out-of-office settings; POST /_mock/fixtures replace and merge. Each case

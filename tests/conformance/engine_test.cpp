@@ -1,4 +1,4 @@
-// The presence engine through HTTP (spec §4): aggregation of sessions
+// The engine through HTTP (graph-presence.md §4): aggregation of sessions
 // (R4.1-R4.4, D4), fade and expiry on the mock clock (R4.5, R4.6, D3), and
 // sequenceNumber (R4.10, D10). All mock-only: they need reset and the clock.
 #include <atomic>

@@ -1,4 +1,4 @@
-// Fault injection as a client sees it (issue 5): injected statuses answer
+// Fault injection as a client sees it: injected statuses answer
 // instead of the handler (state unchanged), delays run the real handler,
 // connection faults break the exchange, $batch items take status faults
 // only, and every faulted call is journaled with what was injected.

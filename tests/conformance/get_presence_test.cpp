@@ -1,4 +1,4 @@
-// E1 Get presence (spec §3.1) and the presence resource shape (§2).
+// E1 Get presence and the presence resource (graph-presence.md §2).
 #include <cctype>
 #include <set>
 

@@ -1,4 +1,4 @@
-// E2 getPresencesByUserId (spec §3.2) and D7.
+// E2 getPresencesByUserId (graph-presence.md §3.2) and D7.
 #include <cctype>
 
 #include "checks.h"

@@ -1,4 +1,4 @@
-// The hostile input table of issue 7: each row is one request sent as raw
+// The hostile input table: each row is one request sent as raw
 // bytes over its own connection, with the Graph error it must get (R6.1).
 // Around every row: GET /_mock/state before and after must be equal (a
 // rejected request changes nothing) and the server must go on serving.
@@ -351,7 +351,7 @@ std::vector<Row> rows() {
   return r;
 }
 
-// ARCHITECTURE §4: no internal text on the wire. What an exception message,
+// The no-leak rule: no internal text on the wire. What an exception message,
 // a source path or a type name would bring; checked in the body and in
 // every header value of an answer.
 void check_no_internal_text(const std::string& request, const RawReply& reply) {

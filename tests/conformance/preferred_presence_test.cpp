@@ -1,5 +1,5 @@
-// E5 setUserPreferredPresence and E6 clearUserPreferredPresence (spec §3.5,
-// §3.6), with R4.3, R4.4, R4.7, D5 and D14.
+// E5 setUserPreferredPresence and E6 clearUserPreferredPresence (E5,
+// E6), with R4.3, R4.4, R4.7, D5 and D14.
 #include "checks.h"
 
 using namespace conformance;

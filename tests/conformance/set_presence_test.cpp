@@ -1,4 +1,4 @@
-// E3 setPresence (spec §3.3) and the validation decisions it exercises
+// E3 setPresence (graph-presence.md §3.3) and its validation decisions
 // (D1, D2, D23).
 #include "checks.h"
 

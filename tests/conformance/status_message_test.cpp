@@ -1,4 +1,4 @@
-// E7 setStatusMessage (spec §3.7, §2.3), D17 expiry and time zones, R2.6
+// E7 setStatusMessage (graph-presence.md §3.7), D17 expiry and time zones, R2.6
 // visibility of the read-only fields, R4.9 independence from sessions.
 #include "checks.h"
 

@@ -1,4 +1,4 @@
-// Strict auth mode on the wire (spec §5.1, R5.1-R5.5, D2, D6, D12, D21,
+// Strict auth mode on the wire (R5.1-R5.5, D2, D6, D12, D21,
 // D24, D25): the whole permission matrix per operation, delegated vs
 // application, own vs other user, and every way a token is refused. Needs a
 // mock started with `--auth strict --strict-session-id --clock manual
@@ -200,7 +200,7 @@ std::string instant_plus(const std::string& tenant, std::chrono::seconds d) {
 
 TEST_SUITE("strict-auth") {
 
-TEST_CASE("R5.1 D6 §5.1 delegated Presence.Read: own presence only, no E2, no writes") {
+TEST_CASE("R5.1 D6 delegated Presence.Read: own presence only, no E2, no writes") {
   const std::string t = unique_tenant("strict");
   const std::string token = delegated(t, "Presence.Read");
   for (auto version : kVersions) {
@@ -220,7 +220,7 @@ TEST_CASE("R5.1 D6 §5.1 delegated Presence.Read: own presence only, no E2, no w
   }
 }
 
-TEST_CASE("R5.1 §5.1 delegated Presence.Read.All reads every user and E2 but writes nothing") {
+TEST_CASE("R5.1 delegated Presence.Read.All reads every user and E2 but writes nothing") {
   const std::string t = unique_tenant("strict");
   const std::string token = delegated(t, "Presence.Read.All");
   for (auto version : kVersions) {
@@ -239,7 +239,7 @@ TEST_CASE("R5.1 §5.1 delegated Presence.Read.All reads every user and E2 but wr
   }
 }
 
-TEST_CASE("D6 §5.1 delegated Presence.ReadWrite writes the signed-in user only, through every path form") {
+TEST_CASE("D6 delegated Presence.ReadWrite writes the signed-in user only, through every path form") {
   const std::string t = unique_tenant("strict");
   const std::string token = delegated(t, "Presence.ReadWrite");
   for (auto version : kVersions) {
@@ -272,7 +272,7 @@ TEST_CASE("R5.5 a delegated token without any presence scope is 403 on every ope
   CHECK(check_graph_error(r, 403, "Forbidden").find("Presence.Read") != std::string::npos);
 }
 
-TEST_CASE("§5.1 application Presence.Read.All reads any user and E2 in both versions but writes nothing") {
+TEST_CASE("R5.5 application Presence.Read.All reads any user and E2 in both versions but writes nothing") {
   const std::string t = unique_tenant("strict");
   const std::string token = application(t, {"Presence.Read.All"});
   for (auto version : kVersions) {
@@ -288,7 +288,7 @@ TEST_CASE("§5.1 application Presence.Read.All reads any user and E2 in both ver
   }
 }
 
-TEST_CASE("§5.1 application Presence.ReadWrite.All: E1, E3-E7 for any user; E2 in v1.0 only; location actions never") {
+TEST_CASE("R5.5 application Presence.ReadWrite.All: E1, E3-E7 for any user; E2 in v1.0 only; location actions never") {
   const std::string t = unique_tenant("strict");
   const std::string token = application(t, {"Presence.ReadWrite.All"});
   for (auto version : kVersions) {

@@ -1,4 +1,4 @@
-// Throttling (R6.6-R6.8, D15, D20, D24; README "Throttling"): turned on per
+// Throttling (R6.6-R6.8, D15, D20, D24; docs/behaviour.md): turned on per
 // tenant through PUT /_mock/throttling, Graph's limit of 1,500 requests per
 // 30 s per application refuses the 1,501st with 429 TooManyRequests, the
 // throttling body of R6.7 and a whole-second Retry-After, counted on the

@@ -1,4 +1,4 @@
-// The Graph wire format every response shares (spec §6.1-6.3) and the
+// The Graph wire format every response shares (graph-presence.md §6) and the
 // routing and content decisions D13 and D18.
 #include "checks.h"
 

@@ -1,6 +1,6 @@
 // E8-E11 setManualLocation, setAutomaticLocation, clearAutomaticLocation and
-// clearLocation (spec §3.8, §3.9), with the aggregation of R2.7 / R4.11, the
-// 204 of R3.8.3 / R3.9.4 (spec §9 B9) and D10.
+// clearLocation (E8-E11), with the aggregation of R2.7 / R4.11, the
+// 204 of R3.8.3 / R3.9.4 (graph-presence.md §9 B9) and D10.
 #include "checks.h"
 
 using namespace conformance;
@@ -273,7 +273,7 @@ TEST_CASE("D10 a changed work location moves sequenceNumber; an unchanged one do
 }
 
 TEST_CASE("R5.1 permissive mode accepts an application token on the location actions") {
-  // Real Graph allows delegated tokens only (spec 5.1); strict mode will
+  // Real Graph allows delegated tokens only (R3.8.3); strict mode will
   // refuse application tokens.
   begin_mock_case();
   const Headers app = bearer(app_jwt(options().app));

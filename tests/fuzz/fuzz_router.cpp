@@ -1,11 +1,11 @@
 // libFuzzer target: the router, the one entry point every request goes
-// through (ARCHITECTURE §2), fed a raw method, target, headers and body.
+// through (docs/architecture.md), fed a raw method, target, headers and body.
 // Input: "METHOD\nTARGET\nName: value\n...\n\nBODY". A service with a manual
 // clock and two users (as tests/unit/router_test.cpp builds one) is made
 // once; every input ends with a reset so each run starts alike.
 // Properties checked on every answer (a crash otherwise): never a 500 (a bad
 // request is the client's fault, never the mock's), every error is the Graph
-// envelope (R6.1), and no internal text reaches the wire (ARCHITECTURE §4).
+// envelope (R6.1), and no internal text reaches the wire.
 #include <cstddef>
 #include <cstdint>
 #include <memory>

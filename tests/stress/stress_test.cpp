@@ -1,4 +1,4 @@
-// presence-stress: the concurrency proof of issue 7. Many client threads
+// presence-stress: the concurrency proof. Many client threads
 // send random presence writes and reads over real HTTP (keep-alive
 // httplib::Client, tcp_nodelay) against a few shared users of one fresh
 // tenant; afterwards

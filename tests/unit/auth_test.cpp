@@ -1,7 +1,7 @@
 // Unit tests for src/auth: the RS256 signing key (lazy, RFC 7638 kid),
 // strict token checks (D12, D21: signature, audience, lifetime, required
-// claims; unsigned tokens only when accepted), the permission table of spec
-// §5.1 with D6, client-credentials applications of the fixture document,
+// claims; unsigned tokens only when accepted), the permission table of
+// R5.1-R5.5 with D6, client-credentials applications of the fixture document,
 // and the strict-auth options of the command line.
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -315,7 +315,7 @@ TEST_CASE("D12 a token that is not a JWT or lacks a claim strict mode needs is M
   CHECK(verdict_message(TokenVerdict::Malformed) == "Access token validation failure.");
 }
 
-TEST_CASE("§5.1 R5.1 D6 the permission table, delegated") {
+TEST_CASE("R5.1 D6 the permission table, delegated") {
   Caller read{false, {"Presence.Read"}, {}};
   Caller read_all{false, {"presence.read.all"}, {}};  // names ignore case
   Caller write{false, {"Presence.ReadWrite"}, {}};
@@ -346,7 +346,7 @@ TEST_CASE("§5.1 R5.1 D6 the permission table, delegated") {
         "'Presence.Read,Presence.Read.All'. Scopes on the request 'User.Read'.");
 }
 
-TEST_CASE("§5.1 R3.2.5 R3.8.3 the permission table, application") {
+TEST_CASE("R3.2.5 R3.8.3 the permission table, application") {
   Caller read_all{true, {}, {"Presence.Read.All"}};
   Caller write_all{true, {}, {"Presence.ReadWrite.All"}};
   Caller none{true, {}, {"User.Read.All"}};

@@ -1,4 +1,4 @@
-// Unit tests for src/config: parse_args with every flag (README "Options"),
+// Unit tests for src/config: parse_args with every flag (docs/options.md),
 // both `--flag value` and `--flag=value`, the GPM_* environment variables
 // through a fake lookup, flags winning over variables, and the exit requests
 // for --help, --version (0) and bad options (2).
@@ -81,7 +81,7 @@ gpm::core::TimePoint instant(std::string_view iso) {
       gpm::core::parse_iso_datetime(iso).value());
 }
 
-// Checks every field against the documented defaults (README "Options").
+// Checks every field against the documented defaults (docs/options.md).
 void check_defaults(const Config& c) {
   CHECK(c.host == "127.0.0.1");
   CHECK(c.port == 8080);

@@ -1,6 +1,6 @@
 // Unit tests for src/core/delivery_schedule: delivery outcome (D44),
 // batching (D45), retries (D46), drops (D47), the delay fault (D58) and the
-// limits of change-notifications §10.
+// limits of change-notifications.md §10.
 #include "core/delivery_schedule.h"
 
 #include <doctest/doctest.h>

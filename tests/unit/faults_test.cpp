@@ -1,8 +1,8 @@
-// Unit tests for src/store/faults (issue 5): every schedule, the match
+// Unit tests for src/store/faults (docs/faults.md): every schedule, the match
 // fields, $batch items taking status rules only, the first firing rule
 // winning, exhaustion, the Retry-After check on injected monotonic instants
 // (D20) and seeded latency; and src/graph/faults_json: the rule, latency
-// and file formats (README "Fault injection") with their JSON-path errors.
+// and file formats (docs/faults.md) with their JSON-path errors.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -105,7 +105,7 @@ std::string file_error(const std::string& text) {
 }  // namespace
 
 TEST_SUITE("faults") {
-  TEST_CASE("issue 5 next N fires on the first N matching calls, then the "
+  TEST_CASE("faults: next N fires on the first N matching calls, then the "
             "rule is exhausted and matches nothing") {
     FaultEngine e;
     std::string id = e.add(status_rule(ScheduleKind::Next, 2, 429));
@@ -122,7 +122,7 @@ TEST_SUITE("faults") {
     CHECK(r.exhausted);
   }
 
-  TEST_CASE("issue 5 nth N fires only on the N-th matching call") {
+  TEST_CASE("faults: nth N fires only on the N-th matching call") {
     FaultEngine e;
     e.add(status_rule(ScheduleKind::Nth, 3));
     CHECK(outcomes(e, 6) == "..x...");
@@ -132,7 +132,7 @@ TEST_SUITE("faults") {
     CHECK(r.exhausted);
   }
 
-  TEST_CASE("issue 5 every K fires on calls K, 2K, ...; a limit exhausts it") {
+  TEST_CASE("faults: every K fires on calls K, 2K, ...; a limit exhausts it") {
     FaultEngine e;
     e.add(status_rule(ScheduleKind::EveryKth, 3));
     CHECK(outcomes(e, 10) == "..x..x..x.");
@@ -148,7 +148,7 @@ TEST_SUITE("faults") {
     CHECK(after.exhausted);
   }
 
-  TEST_CASE("issue 5 a seeded probability gives the same sequence twice, and "
+  TEST_CASE("faults: a seeded probability gives the same sequence twice, and "
             "again after the rule is added anew; another seed another") {
     FaultEngine a, b, c;
     a.add(probability_rule(0.5, 42));
@@ -165,7 +165,7 @@ TEST_SUITE("faults") {
     CHECK(outcomes(a, 64) == seq);
   }
 
-  TEST_CASE("issue 5 probability 0 never fires, 1 always; a limit exhausts") {
+  TEST_CASE("faults: probability 0 never fires, 1 always; a limit exhausts") {
     FaultEngine never, always;
     never.add(probability_rule(0, 1));
     CHECK(outcomes(never, 20) == std::string(20, '.'));
@@ -177,7 +177,7 @@ TEST_SUITE("faults") {
     CHECK(always.get("f1")->exhausted);
   }
 
-  TEST_CASE("issue 5 every present match field must match, ignoring case; "
+  TEST_CASE("faults: every present match field must match, ignoring case; "
             "path is a glob; a call that does not match is not counted") {
     struct Row {
       const char* name;
@@ -225,7 +225,7 @@ TEST_SUITE("faults") {
     }
   }
 
-  TEST_CASE("issue 5 $batch items take status rules only: other actions do "
+  TEST_CASE("faults: $batch items take status rules only: other actions do "
             "not match them at all") {
     FaultEngine e;
     FaultRule delay = status_rule(ScheduleKind::Next, 5);
@@ -251,7 +251,7 @@ TEST_SUITE("faults") {
     CHECK(direct.action->delay == 100ms);
   }
 
-  TEST_CASE("issue 5 the first rule that fires wins; rules after it do not "
+  TEST_CASE("faults: the first rule that fires wins; rules after it do not "
             "see the call, rules before it that did not fire count it") {
     FaultEngine e;
     e.add(status_rule(ScheduleKind::Nth, 2, 500));  // f1
@@ -270,7 +270,7 @@ TEST_SUITE("faults") {
     CHECK(e.decide(set_presence_call()).rule_id == "f2");
   }
 
-  TEST_CASE("issue 5 an exhausted rule lets the next one match") {
+  TEST_CASE("faults: an exhausted rule lets the next one match") {
     FaultEngine e;
     e.add(status_rule(ScheduleKind::Next, 1, 429));
     e.add(status_rule(ScheduleKind::Next, 1, 503));
@@ -280,7 +280,7 @@ TEST_SUITE("faults") {
     CHECK(e.get("f1")->matched == 1);
   }
 
-  TEST_CASE("issue 5 D20 the Retry-After check judges the next matching "
+  TEST_CASE("faults: D20 the Retry-After check judges the next matching "
             "call on real elapsed time, the one after the last firing too") {
     FaultEngine e;
     FaultRule r = status_rule(ScheduleKind::Next, 2, 429);
@@ -304,7 +304,7 @@ TEST_SUITE("faults") {
     CHECK(after.exhausted);
   }
 
-  TEST_CASE("issue 5 a call just short of Retry-After is too early; whole "
+  TEST_CASE("faults: a call just short of Retry-After is too early; whole "
             "seconds work; without checkRetryAfter nothing is counted") {
     FaultEngine e;
     FaultRule r = status_rule(ScheduleKind::EveryKth, 2, 503);
@@ -332,7 +332,7 @@ TEST_SUITE("faults") {
     CHECK(p.retry_waited + p.retry_too_early == 0);
   }
 
-  TEST_CASE("issue 5 an HTTP-date Retry-After is not checked") {
+  TEST_CASE("faults: an HTTP-date Retry-After is not checked") {
     FaultEngine e;
     FaultRule r = status_rule(ScheduleKind::Next, 1, 503);
     r.action.retry_after = "Thu, 01 Jan 2026 00:07:00 GMT";
@@ -344,7 +344,7 @@ TEST_SUITE("faults") {
     CHECK(after.retry_waited + after.retry_too_early == 0);
   }
 
-  TEST_CASE("issue 5 ids: generated f1, f2, ... skipping ids in use; get, "
+  TEST_CASE("faults: ids: generated f1, f2, ... skipping ids in use; get, "
             "remove, list in order; clear starts again at f1") {
     FaultEngine e;
     FaultRule named = status_rule(ScheduleKind::Next, 1);
@@ -366,7 +366,7 @@ TEST_SUITE("faults") {
     CHECK(e.add(status_rule(ScheduleKind::Next, 1)) == "f1");
   }
 
-  TEST_CASE("issue 5 add() starts a rule's counters afresh") {
+  TEST_CASE("faults: add() starts a rule's counters afresh") {
     FaultEngine e;
     FaultRule r = status_rule(ScheduleKind::Next, 1);
     r.matched = 9;
@@ -377,7 +377,7 @@ TEST_SUITE("faults") {
     CHECK(e.get("f1")->fired == 1);
   }
 
-  TEST_CASE("issue 5 latency: none is 0; fixed; a seeded range repeats and "
+  TEST_CASE("faults: latency: none is 0; fixed; a seeded range repeats and "
             "stays inside [min, max]; per operation wins over global") {
     FaultEngine e;
     CHECK(e.decide(set_presence_call()).latency == 0ms);
@@ -416,7 +416,7 @@ TEST_SUITE("faults") {
     CHECK(e.latency().empty());
   }
 
-  TEST_CASE("issue 5 latency comes with a fired action too") {
+  TEST_CASE("faults: latency comes with a fired action too") {
     FaultEngine e;
     e.add(status_rule(ScheduleKind::Next, 1));
     e.set_latency("", LatencySpec{50ms, 50ms, 0});
@@ -427,7 +427,7 @@ TEST_SUITE("faults") {
 }
 
 TEST_SUITE("faults_json") {
-  TEST_CASE("issue 5 a full rule parses, and its report is the rule as "
+  TEST_CASE("faults: a full rule parses, and its report is the rule as "
             "given plus the counters") {
     const json given = json::parse(R"({
       "id": "throttle-me",
@@ -462,7 +462,7 @@ TEST_SUITE("faults_json") {
     CHECK(report == expected);
   }
 
-  TEST_CASE("issue 5 defaults: schedule next 1; code and message empty (the "
+  TEST_CASE("faults: defaults: schedule next 1; code and message empty (the "
             "status's default); operation names in any case") {
     FaultRule r = rule_of(R"({"match":{"operation":"GETPRESENCE"},
                               "action":{"status":503}})");
@@ -478,7 +478,7 @@ TEST_SUITE("faults_json") {
         "exhausted":false})"));
   }
 
-  TEST_CASE("issue 5 every schedule and action form reads back as given") {
+  TEST_CASE("faults: every schedule and action form reads back as given") {
     const char* const forms[] = {
         R"({"schedule":{"next":2},"action":{"status":500}})",
         R"({"schedule":{"nth":4},"action":{"delay":"PT0.2S"}})",
@@ -508,7 +508,7 @@ TEST_SUITE("faults_json") {
               .schedule.seed == 0);
   }
 
-  TEST_CASE("issue 5 bad rules are refused with the JSON path of the first "
+  TEST_CASE("faults: bad rules are refused with the JSON path of the first "
             "problem") {
     const std::pair<const char*, const char*> rows[] = {
         {R"([])", "body: $: must be an object"},
@@ -600,7 +600,7 @@ TEST_SUITE("faults_json") {
     }
   }
 
-  TEST_CASE("issue 5 POST bodies: one rule, or {\"rules\":[...]} in order") {
+  TEST_CASE("faults: POST bodies: one rule, or {\"rules\":[...]} in order") {
     auto one = gpm::graph::parse_fault_rules(
         json::parse(R"({"action":{"status":503}})"), "body");
     CHECK(one.size() == 1);
@@ -615,7 +615,7 @@ TEST_SUITE("faults_json") {
               .empty());
   }
 
-  TEST_CASE("issue 5 latency documents: fixed, ranges, null clears, only the "
+  TEST_CASE("faults: latency documents: fixed, ranges, null clears, only the "
             "keys given; errors name the path") {
     auto u = gpm::graph::parse_latency_document(
         json::parse(R"({"global":{"fixed":"PT0.2S"},
@@ -665,7 +665,7 @@ TEST_SUITE("faults_json") {
     }
   }
 
-  TEST_CASE("issue 5 latency_json writes the engine's latency back") {
+  TEST_CASE("faults: latency_json writes the engine's latency back") {
     FaultEngine e;
     CHECK(plain(gpm::graph::latency_json(e.latency())) ==
           json::parse(R"({"global":null,"operations":{}})"));
@@ -676,7 +676,7 @@ TEST_SUITE("faults_json") {
         "operations":{"setPresence":{"min":"PT0.1S","max":"PT1.5S","seed":9}}})"));
   }
 
-  TEST_CASE("issue 5 --faults files: rules and latency; errors name the file "
+  TEST_CASE("faults: --faults files: rules and latency; errors name the file "
             "and the JSON path") {
     auto setup = gpm::graph::parse_faults_document(
         R"({"rules":[{"action":{"status":429}},{"id":"x","action":{"status":503}}],
@@ -706,7 +706,7 @@ TEST_SUITE("faults_json") {
     CHECK(missing == "/nonexistent/faults.json: cannot be read");
   }
 
-  TEST_CASE("issue 5 D24 a tenant starts with the --faults setup and a reset "
+  TEST_CASE("faults: D24 a tenant starts with the --faults setup and a reset "
             "restores it with fresh counters and generators") {
     gpm::store::FaultSetup setup;
     setup.rules.push_back(probability_rule(0.5, 3));
@@ -829,7 +829,7 @@ TEST_SUITE("tenants") {
 TEST_SUITE("faults: fuzz regressions") {
   // The twin of the fixture loader's out_of_range crash (1e999 is
   // nlohmann's out_of_range, not a parse_error): --faults must exit 2.
-  TEST_CASE("Issue 5 a number out of range (1e999) in a --faults file is a FaultsError naming the file") {
+  TEST_CASE("faults: a number out of range (1e999) in a --faults file is a FaultsError naming the file") {
     CHECK(file_error(R"({"rules":[{"action":{"status":1e999}}]})") ==
           "faults.json: $: invalid JSON: a number is out of range");
   }

@@ -1,5 +1,5 @@
-// Unit tests for src/graph/fixtures: fixture documents (README "Fixture
-// format") parsed into a store snapshot, and errors that name the source
+// Unit tests for src/graph/fixtures: fixture documents (docs/fixtures.md)
+// parsed into a store snapshot, and errors that name the source
 // and the JSON path of the first problem; fixtures/default.json loads with
 // the docs' example users.
 #include "formats/fixtures.h"
@@ -203,7 +203,7 @@ TEST_SUITE("fixtures") {
     CHECK_FALSE(later.status_message.has_value());
   }
 
-  TEST_CASE("spec 2.4 an outOfOfficeSettings message of null reads as null") {
+  TEST_CASE("outOfOfficeSettings: a message of null reads as null") {
     Snapshot s = parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
         "outOfOfficeSettings":{"message":null,"isOutOfOffice":false}}]})");
     auto view = s.users[0].presence.view(t0);
@@ -520,7 +520,7 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("issue 8 the streaming loader gives the users the document "
+  TEST_CASE("the streaming loader gives the users the document "
             "parser gives: compact ones, whole ones, UPN lookup and me") {
     const std::string text = R"({
       "users": [
@@ -568,7 +568,7 @@ TEST_SUITE("fixtures") {
           gpm::store::Base::npos);
   }
 
-  TEST_CASE("issue 8 the streaming loader fails exactly as the document "
+  TEST_CASE("the streaming loader fails exactly as the document "
             "parser does, naming the file and the JSON path") {
     const std::string ok_user =
         R"({"id":"0000000a-0000-4000-8000-00000000000a","sessions":[{"sessionId":"s","availability":"Away","activity":"Away"}]})";
@@ -601,7 +601,7 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("issue 8 a userPrincipalName given twice names its last user, "
+  TEST_CASE("loader: a userPrincipalName given twice names its last user, "
             "in the streamed state as in a snapshot's") {
     const std::string text = R"({"users":[
       {"id":"0000000a-0000-4000-8000-00000000000a","userPrincipalName":"Same@Contoso.example"},

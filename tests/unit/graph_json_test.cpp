@@ -1,6 +1,6 @@
 // Unit tests for src/graph/graph_json: request bodies of the presence
 // actions (R3.2-R3.7; every 400 of D1, D2, D5, D7, D11, D17, D23) and the
-// presence resource as written on the wire (spec 2.1, R2.6, R6.5, D10).
+// presence resource on the wire (graph-presence.md §2.1, R2.6, R6.5, D10).
 #include "graph/graph_json.h"
 
 #include <doctest/doctest.h>
@@ -576,7 +576,7 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("spec 2.3 a non-text status message is 400 naming contentType") {
+  TEST_CASE("a non-text status message is 400 naming contentType") {
     for (std::string_view body :
          {R"({"statusMessage":{"message":{"content":"<b>x</b>",
               "contentType":"html"}}})",
@@ -589,7 +589,7 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("spec 2.3 an expiryDateTime.dateTime with an offset is 400: the "
+  TEST_CASE("an expiryDateTime.dateTime with an offset is 400: the "
             "zone goes in timeZone") {
     for (std::string_view dt :
          {"2026-01-01T17:00:00Z", "2026-01-01T17:00:00+01:00",
@@ -750,7 +750,7 @@ TEST_SUITE("graph_json") {
           "graph.presence)");
   }
 
-  TEST_CASE("spec 2.1 presence_json of a user with nothing set has every "
+  TEST_CASE("presence_json of a user with nothing set has every "
             "property, in Graph's shape") {
     gpm::core::PresenceView view;
     view.sequence = 7;
@@ -830,7 +830,7 @@ TEST_SUITE("graph_json") {
     CHECK(j["statusMessage"]["message"]["content"] == "caf\xEF\xBF\xBD");
   }
 
-  TEST_CASE("spec 2.1 R2.6 the directly written presence has the very bytes "
+  TEST_CASE("R2.6 the directly written presence has the very bytes "
             "of dump(presence_json), for self and others, escapes and bad "
             "UTF-8 included") {
     std::vector<gpm::core::PresenceView> views(5);

@@ -171,7 +171,7 @@ TEST_SUITE("presence") {
       CHECK(gpm::core::parse_activity(lower(name)) == value);
       CHECK(gpm::core::parse_activity(upper(name)) == value);
     }
-    // camelCase as in the swapped SDK docstrings (spec 9 B1).
+    // camelCase as in the swapped SDK docstrings (graph-presence.md §9 B1).
     CHECK(gpm::core::parse_availability("doNotDisturb") == A::DoNotDisturb);
     CHECK(gpm::core::parse_activity("inACall") == C::InACall);
     CHECK(gpm::core::parse_activity("bErIgHtBaCk") == C::BeRightBack);

@@ -1,5 +1,5 @@
 // Unit tests for src/notify/rich_content: the encryption certificate checks
-// (change-notifications §7.1, C18, D48) and encryptedContent (§7.2, C19,
+// (change-notifications.md §7.1, C18, D48) and encryptedContent (§7.2, C19,
 // D49) against the worked example of §12. Certificates are made here with
 // OpenSSL; nothing is read from disk.
 #include "notify/rich_content.h"

@@ -1,9 +1,9 @@
 // Unit tests for src/http/router: requests handed to http::Router::handle
 // directly (no socket), over a service with a manual clock at
-// 2026-01-01T00:00:00Z and a small snapshot. Covers the route table (spec
-// §1, README "Paths"), auth (D12, D25), the error catalogue on the wire
+// 2026-01-01T00:00:00Z and a small snapshot. Covers the route table
+// (E1-E11), auth (D12, D25), the error catalogue on the wire
 // (R6.1, D8, D9, D13, D18), the common headers (R6.2, D20), content types
-// (R6.3) and the no-leak rule (ARCHITECTURE §4).
+// (R6.3) and the no-leak rule: no internal text on the wire.
 #include "http/router.h"
 
 #include <doctest/doctest.h>
@@ -295,7 +295,7 @@ TEST_SUITE("router") {
     CHECK(res.header("OData-Version") == "4.0");
   }
 
-  TEST_CASE("spec 2.1 R6.5 GET presence is the presence resource with its "
+  TEST_CASE("R6.5 GET presence is the presence resource with its "
             "@odata.context") {
     Mock m;
     json j = body_of(m.get(presence("v1.0", kAlex)));
@@ -344,7 +344,7 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("spec §1 every action is served under /users/{id}/presence, "
+  TEST_CASE("E1-E11 every action is served under /users/{id}/presence, "
             "/me/presence and /communications/presences/{id}") {
     const std::vector<std::string> forms = {
         "/v1.0/users/" + kAdele + "/presence", "/v1.0/me/presence",
@@ -1035,7 +1035,7 @@ TEST_SUITE("router") {
 
   // --- no leaks, hostile input ---------------------------------------------------
 
-  TEST_CASE("ARCHITECTURE §4 hostile targets get a 4xx Graph envelope: bad "
+  TEST_CASE("no internal text: hostile targets get a 4xx Graph envelope: bad "
             "escapes, invalid UTF-8, NULs, long paths") {
     Mock m;
     std::string long_segment(10000, 'a');
@@ -1073,7 +1073,7 @@ TEST_SUITE("router") {
     CHECK(contains(message, "\xEF\xBF\xBD"));
   }
 
-  TEST_CASE("ARCHITECTURE §4 D1 hostile bodies get a 400 Graph envelope: "
+  TEST_CASE("no internal text: D1 hostile bodies get a 400 Graph envelope: "
             "deep nesting, huge numbers, invalid UTF-8, NULs") {
     Mock m;
     std::string deep(100000, '[');
@@ -1112,7 +1112,7 @@ TEST_SUITE("router") {
           "The request body is not valid JSON.");
   }
 
-  TEST_CASE("ARCHITECTURE §4 the 400 for malformed JSON carries no parser "
+  TEST_CASE("no internal text: the 400 for malformed JSON carries no parser "
             "text") {
     Mock m;
     for (const char* body : {"{\"a\":", "{'a':1}", "[1,2", "{\"a\":tru}"}) {
@@ -1127,7 +1127,7 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("ARCHITECTURE §4 an unexpected exception inside a handler is a "
+  TEST_CASE("no internal text: an unexpected exception inside a handler is a "
             "500 with the fixed message and no internal text on the wire") {
     Mock m(manual_config());
     // Replace the tenants with ones on a clock that fails on demand (system
@@ -1154,7 +1154,7 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("ARCHITECTURE §4 a clock failure before routing is a 500 "
+  TEST_CASE("no internal text: a clock failure before routing is a 500 "
             "envelope too, never an exception out of handle()") {
     Mock m(manual_config());
     FailingClock clock;
@@ -1421,5 +1421,35 @@ TEST_SUITE("router: journal write order") {
           entries[2]["writeSequence"].get<uint64_t>());
     CHECK(entries[2]["writeSequence"].get<uint64_t>() <
           entries[3]["writeSequence"].get<uint64_t>());
+  }
+  TEST_CASE("Journal user and app: the store's id of a user named by UPN in any case, the "
+            "path's id lower-cased when there is no such user, and the body's sessionId also "
+            "when the call fails after reading it") {
+    Mock m;
+    CHECK(m.get(presence("v1.0", "ADELE@Contoso.Example")).status == 200);
+    CHECK(m.get(presence("v1.0", "NoSuch@X.Example")).status == 404);
+    // A write that reached the user, then found no such session (D8).
+    CHECK(m.post(presence("v1.0", "Adele@contoso.example") + "/clearPresence",
+                 R"({"sessionId":"Gone-App"})")
+              .status == 404);
+    // A write for a user that is not there (D9): no write took effect.
+    CHECK(m.post(presence("v1.0", "Ghost") + "/setPresence",
+                 R"({"sessionId":"Some-App","availability":"Busy","activity":"InACall"})")
+              .status == 404);
+    // Refused before the token was read: no user.
+    CHECK(m(Req("GET", presence("v1.0", kAdele)).without("Authorization")).status == 401);
+    json entries = body_of(m.get("/_mock/journal"))["entries"];
+    REQUIRE(entries.size() == 5);
+    CHECK(entries[0]["user"] == kAdele);
+    CHECK(entries[0]["app"].is_null());
+    CHECK(entries[1]["user"] == "nosuch@x.example");
+    CHECK(entries[2]["user"] == kAdele);
+    CHECK(entries[2]["app"] == "Gone-App");
+    CHECK(entries[2]["writeSequence"].is_number_unsigned());
+    CHECK(entries[3]["user"] == "ghost");
+    CHECK(entries[3]["app"] == "Some-App");
+    CHECK(entries[3]["writeSequence"].is_null());
+    CHECK(entries[4]["user"].is_null());
+    CHECK(entries[4]["status"] == 401);
   }
 }

@@ -1,6 +1,6 @@
 // Unit tests for src/core/subscription_lifetime: the expirationDateTime
-// window (change-notifications §3.2, C8-C10, D29, D30), PATCH checks (§3.4,
-// C13, D36, D38) and the lifecycle schedule (§9.1, D52; §5, D60).
+// window (change-notifications.md §3.2, C8-C10, D29, D30), PATCH checks (C13,
+// D36, D38) and the lifecycle schedule (§9.1, D52; §5, D60).
 #include "core/subscription_lifetime.h"
 
 #include <doctest/doctest.h>

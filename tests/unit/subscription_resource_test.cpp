@@ -1,5 +1,5 @@
 // Unit tests for src/core/subscription_resource: the presence subscription
-// resource grammar of change-notifications §3.1 (C6, C7, D27).
+// resource grammar of change-notifications.md §3.1 (C6, C7, D27).
 #include "core/subscription_resource.h"
 
 #include <doctest/doctest.h>

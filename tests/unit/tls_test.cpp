@@ -1,4 +1,4 @@
-// Unit tests for src/net/tls_context (issue 6 HTTPS): the start-up certificate is
+// Unit tests for src/net/tls_context (HTTPS): the start-up certificate is
 // one clients can trust directly (self-signed, CA:TRUE, the localhost SANs,
 // its key matches), user PEM files are checked with clear messages, and the
 // TLS options of src/config parse as the README says.
@@ -104,7 +104,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 TEST_SUITE("tls") {
-  TEST_CASE("issue 6 the generated certificate names localhost, 127.0.0.1 "
+  TEST_CASE("TLS: the generated certificate names localhost, 127.0.0.1 "
             "and ::1 and is usable as its own CA") {
     std::string error;
     CertificatePem pem = gpm::net::generate_localhost_certificate(error);
@@ -147,7 +147,7 @@ TEST_SUITE("tls") {
     CHECK(X509_cmp_current_time(X509_get0_notAfter(cert.get())) > 0);
   }
 
-  TEST_CASE("issue 6 each start generates a new key and serial") {
+  TEST_CASE("TLS: each start generates a new key and serial") {
     std::string error;
     CertificatePem a = gpm::net::generate_localhost_certificate(error);
     CertificatePem b = gpm::net::generate_localhost_certificate(error);
@@ -156,7 +156,7 @@ TEST_SUITE("tls") {
     CHECK(a.private_key != b.private_key);
   }
 
-  TEST_CASE("issue 6 a generated context serves the certificate it writes "
+  TEST_CASE("TLS: a generated context serves the certificate it writes "
             "out") {
     std::string error;
     auto ctx = TlsContext::generated(error);
@@ -170,7 +170,7 @@ TEST_SUITE("tls") {
     CHECK(X509_check_host(cert.get(), "example.com", 0, 0, nullptr) != 1);
   }
 
-  TEST_CASE("issue 6 --tls-cert/--tls-key PEM files load, and bad ones say "
+  TEST_CASE("TLS: --tls-cert/--tls-key PEM files load, and bad ones say "
             "which file and why") {
     std::string error;
     CertificatePem one = gpm::net::generate_localhost_certificate(error);
@@ -215,7 +215,7 @@ TEST_SUITE("config") {
     });
   }
 
-  TEST_CASE("issue 6 README TLS options: off by default; --tls, --https-port, "
+  TEST_CASE("TLS options: off by default; --tls, --https-port, "
             "--tls-cert, --tls-key, --tls-cert-out") {
     auto d = parse({});
     REQUIRE(std::holds_alternative<Config>(d));
@@ -245,7 +245,7 @@ TEST_SUITE("config") {
     }
   }
 
-  TEST_CASE("issue 6 README TLS options read their GPM_* variables") {
+  TEST_CASE("TLS options read their GPM_* variables") {
     auto r = gpm::parse_args(
         {}, [](const char* name) -> std::optional<std::string> {
           std::string n = name;
@@ -269,7 +269,7 @@ TEST_SUITE("config") {
     CHECK(std::get<Config>(t).tls);
   }
 
-  TEST_CASE("issue 7 README --max-connections: 10000 by default, flag and "
+  TEST_CASE("--max-connections: 10000 by default, flag and "
             "GPM_MAX_CONNECTIONS, 1..1000000") {
     auto d = parse({});
     REQUIRE(std::holds_alternative<Config>(d));
@@ -294,7 +294,7 @@ TEST_SUITE("config") {
     CHECK(contains(gpm::usage_text(), "GPM_MAX_CONNECTIONS"));
   }
 
-  TEST_CASE("issue 6 inconsistent TLS options exit 2 with the reason") {
+  TEST_CASE("TLS: inconsistent TLS options exit 2 with the reason") {
     struct Case {
       std::vector<std::string> args;
       std::string message;

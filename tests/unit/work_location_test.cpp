@@ -1,6 +1,6 @@
 // Unit tests for src/core/work_location and the work-location actions of
 // core::UserPresence: aggregation of the layers (R2.7, R4.11), the clears
-// (R3.9.2, R3.9.3), the wire names (spec 2.5) and the sequence number (D10).
+// (R3.9.2, R3.9.3), wire names (graph-presence.md §2.5), sequence number (D10).
 #include "core/work_location.h"
 
 #include <doctest/doctest.h>
@@ -114,7 +114,7 @@ TEST_CASE("R3.9.3 clearLocation removes manual and automatic, never scheduled") 
   CHECK(show(two) == "none/unspecified/-");
 }
 
-TEST_CASE("spec 2.5 wire names are camelCase and parsed ignoring case") {
+TEST_CASE("location wire names are camelCase and parsed ignoring case") {
   CHECK(to_string(Type::unspecified) == "unspecified");
   CHECK(to_string(Type::office) == "office");
   CHECK(to_string(Type::remote) == "remote");

@@ -14,7 +14,7 @@ const url = process.env.GPM_URL;
 const user = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
 const app = "22553876-f5ab-4529-bffb-cfe50aa89f87";
 
-// README "JSON batching with the JavaScript SDK" shows this snippet.
+// docs/sdks.md "JSON batching with the JavaScript client" shows this snippet.
 async function setAndRead(baseUrl) {
   const client = Client.init({
     baseUrl,

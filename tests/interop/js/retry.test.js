@@ -1,5 +1,5 @@
 // The official JavaScript Graph client's retry middleware against a fault
-// rule (issue 5, README "Testing your retry logic"). Needs GPM_URL: a mock
+// rule (docs/faults.md "Testing your retry logic"). Needs GPM_URL: a mock
 // started with --auth off (over http:// the v3 client sends no token).
 "use strict";
 const test = require("node:test");

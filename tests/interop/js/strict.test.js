@@ -1,5 +1,5 @@
 // The official JavaScript Graph client v3 and @azure/identity against a mock
-// in strict auth mode over HTTPS (issue 6, README "Strict auth with the
+// in strict auth mode over HTTPS (docs/auth.md "Strict auth with the
 // JavaScript SDK"). Needs GPM_HTTPS_URL: a mock started with
 //   --tls --tls-cert-out cert.pem --auth strict --fixtures fixtures/default.json
 // and NODE_EXTRA_CA_CERTS=cert.pem, so Node trusts its certificate.
@@ -28,7 +28,7 @@ async function mintToken(tenant, scopes) {
   return (await res.json()).access_token;
 }
 
-// README "Strict auth with the JavaScript SDK" shows this snippet.
+// docs/auth.md "Strict auth with the JavaScript SDK" shows this snippet.
 function graphClient(baseUrl, accessToken) {
   return Client.init({
     baseUrl, // e.g. "https://127.0.0.1:8443"
@@ -38,7 +38,7 @@ function graphClient(baseUrl, accessToken) {
   });
 }
 
-// README "Client credentials with @azure/identity" shows this snippet.
+// docs/auth.md shows this snippet.
 function appClient(baseUrl, tenantId) {
   const credential = new ClientSecretCredential(
     tenantId,
