@@ -376,9 +376,20 @@ booleans take true/false, 1/0, yes/no, on/off in any case):
   --control-token TOKEN     /_mock/ requests (but GET /_mock/health) need the
                             header X-Mock-Control-Token: TOKEN, else 401
                             (GPM_CONTROL_TOKEN) [none: open]
+  --check URL               do not serve: exit 0 when URL/_mock/health answers
+                            200 within 2 s, else 1 (a container health check;
+                            alone on the command line)
   --help                    print this text and exit
   --version                 print the version and exit
 )";
+}
+
+std::optional<std::string> check_url(const std::vector<std::string>& args) {
+  if (args.size() == 2 && args[0] == "--check") return args[1];
+  if (args.size() == 1 && args[0].rfind("--check=", 0) == 0) {
+    return args[0].substr(8);
+  }
+  return std::nullopt;
 }
 
 std::variant<Config, ExitRequest> parse_args(
@@ -395,6 +406,9 @@ std::variant<Config, ExitRequest> parse_args(
       if (a == "--version") {
         return ExitRequest{0, std::string("graph-presence-mock ") +
                                   GPM_VERSION + "\n"};
+      }
+      if (a == "--check" || a.rfind("--check=", 0) == 0) {
+        throw BadOption("--check URL takes no other options");
       }
       if (a.rfind("--", 0) != 0) {
         throw BadOption("unexpected argument '" + a + "'");

@@ -119,6 +119,12 @@ std::variant<Config, ExitRequest> parse_args(
 
 std::string usage_text();
 
+// The URL of `--check URL` (or `--check=URL`) when that is the whole
+// command line: the binary then asks URL/_mock/health instead of serving
+// (a container HEALTHCHECK that needs no other tool). Else nullopt;
+// parse_args refuses --check beside other options.
+std::optional<std::string> check_url(const std::vector<std::string>& args);
+
 // The flag of `flags` (without "--") nearest to `name` by edit distance, if
 // one is near enough to be a slip ("thread" -> "threads"); else nullopt.
 std::optional<std::string> nearest_flag(const std::string& name,

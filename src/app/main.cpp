@@ -1,7 +1,8 @@
 // Composition root: options -> time zones -> fixtures and faults -> service
 // (tenants, clocks, journal, log) -> server. Exit codes: 0 after
-// SIGINT/SIGTERM or --help; 2 for bad options, a bad fixture, faults or
-// state file, or a port that cannot be bound.
+// SIGINT/SIGTERM or --help, or for a healthy --check URL (1: unhealthy); 2
+// for bad options, a bad fixture, faults or state file, or a port that
+// cannot be bound.
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,6 +12,8 @@
 #include <memory>
 #include <iostream>
 #include <thread>
+
+#include <httplib.h>
 
 #include "app/config.h"
 #include "core/ascii.h"
@@ -202,6 +205,41 @@ int serve(gpm::Config config) {
   return ok ? 0 : 1;
 }
 
+// --check URL: GET URL/_mock/health (URL may carry a path prefix); 0 on a
+// 200 within the timeouts, else 1 with one line on stderr. HTTPS is not
+// verified: the question is whether the mock answers, not who it is.
+int check_health(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const auto scheme_end = url.find("://");
+  const auto path_start =
+      url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  const std::string origin = url.substr(0, path_start);
+  const std::string prefix =
+      path_start == std::string::npos ? "" : url.substr(path_start);
+  httplib::Client client(origin);
+  if (!client.is_valid()) {
+    std::cerr << "graph-presence-mock: --check " << url
+              << ": not an http:// or https:// URL\n";
+    return 1;
+  }
+  client.set_connection_timeout(std::chrono::seconds(2));
+  client.set_read_timeout(std::chrono::seconds(2));
+  client.set_write_timeout(std::chrono::seconds(2));
+  client.enable_server_certificate_verification(false);
+  auto res = client.Get(prefix + "/_mock/health");
+  if (!res) {
+    std::cerr << "graph-presence-mock: --check " << url << ": "
+              << httplib::to_string(res.error()) << "\n";
+    return 1;
+  }
+  if (res->status != 200) {
+    std::cerr << "graph-presence-mock: --check " << url << ": HTTP "
+              << res->status << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +251,7 @@ int main(int argc, char** argv) {
   // two arenas, flat with one). MALLOC_ARENA_MAX in the environment wins.
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 1);
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (auto url = gpm::check_url(args)) return check_health(*url);
   auto parsed = gpm::parse_args(args);
   if (auto* exit = std::get_if<gpm::ExitRequest>(&parsed)) {
     (exit->code == 0 ? std::cout : std::cerr) << exit->text;

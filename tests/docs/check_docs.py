@@ -79,8 +79,9 @@ QUOTES = {
     "js-app-client": "tests/interop/js/strict.test.js",
     "js-retry-recipe": "tests/interop/js/retry-recipe.mjs",
     "js-batch-recipe": "tests/interop/js/batch-recipe.mjs",
+    "testcontainers-recipe": "examples/testcontainers/test.mjs",
 }
-WHOLE_FILE = {"ci-example", "js-retry-recipe", "js-batch-recipe"}
+WHOLE_FILE = {"ci-example", "js-retry-recipe", "js-batch-recipe", "testcontainers-recipe"}
 # Blocks that are one top-level function of the file, "function NAME(" to "}".
 FUNCTIONS = {"js-graph-client": "graphClient", "js-app-client": "appClient"}
 

@@ -472,6 +472,25 @@ TEST_SUITE("config") {
     }
   }
 
+  TEST_CASE("README --check URL is a mode of its own: alone on the command "
+            "line, in both forms; beside other options it exits 2") {
+    EnvScope env(Env{});
+    CHECK(gpm::check_url({"--check", "http://127.0.0.1:8080"}) ==
+          std::optional<std::string>("http://127.0.0.1:8080"));
+    CHECK(gpm::check_url({"--check=http://h:1/base"}) ==
+          std::optional<std::string>("http://h:1/base"));
+    CHECK_FALSE(gpm::check_url({}).has_value());
+    CHECK_FALSE(gpm::check_url({"--port", "1"}).has_value());
+    CHECK_FALSE(gpm::check_url({"--check"}).has_value());
+    CHECK_FALSE(
+        gpm::check_url({"--check", "http://h:1", "--port", "1"}).has_value());
+    ExitRequest mixed = exit_of({"--port", "1", "--check", "http://h:1"});
+    CHECK(mixed.code == 2);
+    CHECK(contains(mixed.text, "--check URL takes no other options"));
+    CHECK(exit_of({"--check"}).code == 2);
+    CHECK(contains(gpm::usage_text(), "--check URL"));
+  }
+
   TEST_CASE("README --version exits 0 with the project version") {
     EnvScope env(Env{});
     ExitRequest e = exit_of({"--version"});
