@@ -132,8 +132,8 @@ std::vector<Option> options() {
        }},
       {"max-connections", "GPM_MAX_CONNECTIONS", true,
        [](Config& c, const std::string& v) {
-         c.max_connections = static_cast<size_t>(
-             parse_int("--max-connections", v, 1, 1000000));
+         c.max_connections =
+             static_cast<size_t>(parse_int("--max-connections", v, 1, 1000000));
        }},
       {"keep-alive-timeout", "GPM_KEEP_ALIVE_TIMEOUT", true,
        [](Config& c, const std::string& v) {
@@ -144,12 +144,11 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) {
          c.auto_create_users = parse_bool("--auto-create-users", v);
        }},
-      {"me", "GPM_ME", true,
-       [](Config& c, const std::string& v) { c.me = v; }},
+      {"me", "GPM_ME", true, [](Config& c, const std::string& v) { c.me = v; }},
       {"max-body-bytes", "GPM_MAX_BODY_BYTES", true,
        [](Config& c, const std::string& v) {
-         c.max_body_bytes = static_cast<size_t>(
-             parse_int("--max-body-bytes", v, 1, 1L << 30));
+         c.max_body_bytes =
+             static_cast<size_t>(parse_int("--max-body-bytes", v, 1, 1L << 30));
        }},
       {"beta-extra-pairs", "GPM_BETA_EXTRA_PAIRS", false,
        [](Config& c, const std::string& v) {
@@ -231,7 +230,8 @@ std::vector<Option> options() {
        [](Config& c, const std::string& v) { c.tls = parse_bool("--tls", v); }},
       {"https-port", "GPM_HTTPS_PORT", true,
        [](Config& c, const std::string& v) {
-         c.https_port = static_cast<int>(parse_int("--https-port", v, 0, 65535));
+         c.https_port =
+             static_cast<int>(parse_int("--https-port", v, 0, 65535));
        }},
       {"tls-cert", "GPM_TLS_CERT", true,
        [](Config& c, const std::string& v) { c.tls_cert = v; }},
@@ -279,8 +279,8 @@ std::optional<std::string> zoneinfo_dir_problem(const std::string& dir) {
   // entries, so a full tree is not walked.
   fs::recursive_directory_iterator it(
       dir, fs::directory_options::skip_permission_denied, ec);
-  for (size_t seen = 0; !ec && it != fs::recursive_directory_iterator() &&
-                        seen < 100000;
+  for (size_t seen = 0;
+       !ec && it != fs::recursive_directory_iterator() && seen < 100000;
        it.increment(ec), ++seen) {
     if (!it->is_regular_file(ec)) continue;
     std::ifstream in(it->path(), std::ios::binary);
@@ -404,8 +404,8 @@ std::variant<Config, ExitRequest> parse_args(
       const std::string& a = args[i];
       if (a == "--help" || a == "-h") return ExitRequest{0, usage_text()};
       if (a == "--version") {
-        return ExitRequest{0, std::string("graph-presence-mock ") +
-                                  GPM_VERSION + "\n"};
+        return ExitRequest{
+            0, std::string("graph-presence-mock ") + GPM_VERSION + "\n"};
       }
       if (a == "--check" || a.rfind("--check=", 0) == 0) {
         throw BadOption("--check URL takes no other options");
@@ -448,28 +448,30 @@ std::variant<Config, ExitRequest> parse_args(
         try {
           o.apply(c, *v);
         } catch (const BadOption& e) {
-          throw BadOption(std::string("environment variable ") + o.env +
-                          ": " + e.what());
+          throw BadOption(std::string("environment variable ") + o.env + ": " +
+                          e.what());
         }
       }
     }
     for (const auto& [o, v] : given) o->apply(c, v);
     if (c.clock_start && c.clock != ClockMode::Manual) {
-      throw BadOption("--clock-start needs --clock manual (the system clock "
-                      "always reads the real time)");
+      throw BadOption(
+          "--clock-start needs --clock manual (the system clock "
+          "always reads the real time)");
     }
     const bool serves_tls = c.tls || c.https_port.has_value();
     if (c.tls_cert.empty() != c.tls_key.empty()) {
       throw BadOption("--tls-cert and --tls-key go together");
     }
     if (!serves_tls && (!c.tls_cert.empty() || !c.tls_cert_out.empty())) {
-      throw BadOption(std::string(c.tls_cert.empty() ? "--tls-cert-out"
-                                                     : "--tls-cert") +
-                      " needs --tls or --https-port");
+      throw BadOption(
+          std::string(c.tls_cert.empty() ? "--tls-cert-out" : "--tls-cert") +
+          " needs --tls or --https-port");
     }
     if (c.tls && c.https_port) {
-      throw BadOption("--https-port adds HTTPS beside HTTP; with --tls the "
-                      "main port already serves HTTPS");
+      throw BadOption(
+          "--https-port adds HTTPS beside HTTP; with --tls the "
+          "main port already serves HTTPS");
     }
   } catch (const BadOption& e) {
     return ExitRequest{2, std::string("graph-presence-mock: ") + e.what() +

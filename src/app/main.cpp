@@ -3,25 +3,24 @@
 // SIGINT/SIGTERM or --help, or for a healthy --check URL (1: unhealthy); 2
 // for bad options, a bad fixture, faults or state file, or a port that
 // cannot be bound.
+#include <httplib.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <iostream>
+#include <memory>
 #include <thread>
 
-#include <httplib.h>
-
 #include "app/config.h"
+#include "app/state_file.h"
 #include "core/ascii.h"
 #include "formats/applications_json.h"
 #include "formats/faults_json.h"
 #include "formats/fixtures.h"
 #include "http/server.h"
-#include "app/state_file.h"
 #include "net/tls_context.h"
 
 namespace {
@@ -35,7 +34,8 @@ int serve(gpm::Config config) {
           ? *config.clock_start
           : std::chrono::system_clock::now();
   if (config.clock == ClockMode::Manual) config.clock_start = load_at;
-  std::shared_ptr<store::Base> fixtures = std::make_shared<store::Base>(load_at);
+  std::shared_ptr<store::Base> fixtures =
+      std::make_shared<store::Base>(load_at);
   if (auto problem = zoneinfo_dir_problem(config.zoneinfo_dir)) {
     std::cerr << "graph-presence-mock: " << *problem << "\n";
     return 2;
@@ -71,8 +71,7 @@ int serve(gpm::Config config) {
     try {
       faults = graph::load_faults_file(config.faults);
     } catch (const graph::FaultsError& e) {
-      std::cerr << "graph-presence-mock: bad faults file: " << e.what()
-                << "\n";
+      std::cerr << "graph-presence-mock: bad faults file: " << e.what() << "\n";
       return 2;
     }
   }
@@ -82,8 +81,8 @@ int serve(gpm::Config config) {
       // The streamed read kept the applications' JSON; a file read as one
       // document is parsed again here (it is not of the large, common shape).
       if (extras.applications) {
-        applications =
-            formats::parse_applications_text(*extras.applications, config.fixtures);
+        applications = formats::parse_applications_text(*extras.applications,
+                                                        config.fixtures);
       } else if (extras.whole_document) {
         applications = formats::load_applications_file(config.fixtures);
       }
@@ -98,8 +97,7 @@ int serve(gpm::Config config) {
     service = http::make_service(std::move(config), std::move(fixtures),
                                  std::move(faults));
   } catch (const auth::SigningKeyError& e) {
-    std::cerr << "graph-presence-mock: bad --signing-key: " << e.what()
-              << "\n";
+    std::cerr << "graph-presence-mock: bad --signing-key: " << e.what() << "\n";
     return 2;
   }
   service->applications = std::move(applications);
@@ -154,7 +152,7 @@ int serve(gpm::Config config) {
   // line finds them.
   if (!c.tls_cert_out.empty() &&
       !net::write_certificate_file(c.tls_cert_out, tls->certificate_pem(),
-                                    error)) {
+                                   error)) {
     std::cerr << "graph-presence-mock: cannot write --tls-cert-out: " << error
               << "\n";
     return 2;

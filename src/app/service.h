@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <memory>
 
+#include "app/access_log.h"
+#include "app/config.h"
 #include "auth/applications.h"
 #include "auth/signing_key.h"
-#include "app/config.h"
 #include "core/time.h"
-#include "app/access_log.h"
 #include "store/store.h"
 #include "store/tenants.h"
 #include "tz/time_zone.h"

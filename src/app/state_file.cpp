@@ -12,8 +12,8 @@
 #include "formats/faults_json.h"
 #include "formats/fixtures.h"
 #include "formats/json_document.h"
-#include "graph/graph_json.h"
 #include "formats/state_json.h"
+#include "graph/graph_json.h"
 
 namespace gpm::http {
 
@@ -142,7 +142,8 @@ void restore_throttling(const json& j, const std::string& where,
 void restore_state_file(Service& s, const std::string& path) {
   auto text = formats::read_file(path);
   if (!text) return;  // nothing saved yet
-  nlohmann::json doc = formats::parse_document<graph::FixtureError>(*text, path);
+  nlohmann::json doc =
+      formats::parse_document<graph::FixtureError>(*text, path);
   if (!doc.is_object() || !doc.contains("tenants") ||
       !doc["tenants"].is_object()) {
     throw graph::FixtureError(path + ": $.tenants: must be an object");
@@ -181,18 +182,15 @@ void restore_state_file(Service& s, const std::string& path) {
       t->manual_clock->reset_to(instant_at(clock, where + "." + kClockKey));
     }
     auto snap = graph::parse_fixture_document(
-        tenant_doc, path + " (tenant " + id + ")", t->clock().now(),
-        *s.zones);
+        tenant_doc, path + " (tenant " + id + ")", t->clock().now(), *s.zones);
     t->store.replace_all(std::move(snap));
     if (!throttling.is_null()) {
-      restore_throttling(throttling, where + "." + kThrottlingKey,
-                         t->throttle);
+      restore_throttling(throttling, where + "." + kThrottlingKey, t->throttle);
     }
     if (!faults.is_null()) {
       try {
-        graph::restore_faults_state(faults, path,
-                                    "$.tenants." + id + "." + kFaultsKey,
-                                    t->faults);
+        graph::restore_faults_state(
+            faults, path, "$.tenants." + id + "." + kFaultsKey, t->faults);
       } catch (const graph::FaultsError& e) {
         throw graph::FixtureError(e.what());
       }

@@ -39,7 +39,8 @@ std::optional<Parts> split(std::string_view token) {
 
 bool nonempty_string(const json& j, const char* key) {
   auto it = j.find(key);
-  return it != j.end() && it->is_string() && !it->get_ref<const std::string&>().empty();
+  return it != j.end() && it->is_string() &&
+         !it->get_ref<const std::string&>().empty();
 }
 
 std::optional<double> numeric_date(const json& j, const char* key) {
@@ -53,7 +54,8 @@ std::optional<double> numeric_date(const json& j, const char* key) {
 bool audience_ok(const json& payload) {
   auto it = payload.find("aud");
   if (it == payload.end()) return false;
-  if (it->is_string()) return is_graph_audience(it->get_ref<const std::string&>());
+  if (it->is_string())
+    return is_graph_audience(it->get_ref<const std::string&>());
   if (it->is_array()) {
     for (const auto& a : *it) {
       if (a.is_string() && is_graph_audience(a.get_ref<const std::string&>())) {
@@ -73,8 +75,7 @@ bool is_graph_audience(std::string_view aud) {
 }
 
 long long to_unix_seconds(core::TimePoint t) {
-  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch())
-      .count();
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 TokenVerdict check_token(std::string_view token, const LazySigningKey& key,
@@ -151,7 +152,8 @@ std::string mint_token(const SigningKey& key, const TokenRequest& r) {
   long long iat = to_unix_seconds(r.issued_at);
   long long nbf = r.not_before ? to_unix_seconds(*r.not_before) : iat;
   long long exp =
-      iat + std::chrono::duration_cast<std::chrono::seconds>(r.lifetime).count();
+      iat +
+      std::chrono::duration_cast<std::chrono::seconds>(r.lifetime).count();
   nlohmann::ordered_json p;
   p["aud"] = r.audience;
   bool v2 = r.version == TokenVersion::V2;
@@ -179,8 +181,8 @@ std::string mint_token(const SigningKey& key, const TokenRequest& r) {
   }
   p["tid"] = r.tenant;
   p["ver"] = v2 ? "2.0" : "1.0";
-  std::string input = base64url_encode(header.dump()) + "." +
-                      base64url_encode(p.dump());
+  std::string input =
+      base64url_encode(header.dump()) + "." + base64url_encode(p.dump());
   std::string sig = key.sign(input);
   return input + "." + base64url_encode(sig);
 }

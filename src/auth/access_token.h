@@ -18,7 +18,8 @@ namespace gpm::auth {
 
 // The `aud` values Graph accepts: its URL (with or without a trailing
 // slash) and its application id.
-inline constexpr std::string_view kGraphAudience = "https://graph.microsoft.com";
+inline constexpr std::string_view kGraphAudience =
+    "https://graph.microsoft.com";
 inline constexpr std::string_view kGraphAppId =
     "00000003-0000-0000-c000-000000000000";
 bool is_graph_audience(std::string_view aud);
@@ -26,14 +27,15 @@ bool is_graph_audience(std::string_view aud);
 // Why a token failed strict validation; each has its own 401 message (D21).
 enum class TokenVerdict {
   Valid,
-  Malformed,      // not a JWT, or a required claim missing or mistyped
-  BadSignature,   // wrong or missing signature, unknown kid, other alg
-  WrongAudience,  // `aud` is not Graph
+  Malformed,        // not a JWT, or a required claim missing or mistyped
+  BadSignature,     // wrong or missing signature, unknown kid, other alg
+  WrongAudience,    // `aud` is not Graph
   OutsideLifetime,  // expired (now >= exp) or not yet valid (now < nbf)
 };
 
 struct StrictCheck {
-  // Accept `alg: none` tokens with an empty signature (--accept-unsigned-tokens).
+  // Accept `alg: none` tokens with an empty signature
+  // (--accept-unsigned-tokens).
   bool accept_unsigned = false;
 };
 
@@ -57,15 +59,15 @@ struct TokenRequest {
   TokenVersion version = TokenVersion::V1;
   // `iss`; empty: https://sts.windows.net/{tid}/.
   std::string issuer;
-  std::string tenant;                // tid
-  std::optional<std::string> user;   // oid of a delegated token
-  std::string app_id;                // appid (and azp)
+  std::string tenant;                   // tid
+  std::optional<std::string> user;      // oid of a delegated token
+  std::string app_id;                   // appid (and azp)
   std::optional<std::string> app_name;  // app_displayname
   // Exactly one of scopes (delegated, `scp`) and roles (application).
   std::optional<std::vector<std::string>> scopes;
   std::optional<std::vector<std::string>> roles;
   std::string audience = std::string(kGraphAudience);
-  core::TimePoint issued_at;            // iat, and nbf unless not_before
+  core::TimePoint issued_at;  // iat, and nbf unless not_before
   std::optional<core::TimePoint> not_before;
   core::Duration lifetime = std::chrono::hours(1);  // exp = iat + lifetime
 };

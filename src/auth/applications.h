@@ -14,9 +14,9 @@
 namespace gpm::auth {
 
 struct Application {
-  std::string client_id;      // stored lower-case (a GUID)
+  std::string client_id;  // stored lower-case (a GUID)
   std::string client_secret;
-  std::string display_name;   // may be empty
+  std::string display_name;  // may be empty
   std::vector<std::string> roles;
 };
 

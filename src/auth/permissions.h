@@ -12,14 +12,14 @@
 namespace gpm::auth {
 
 enum class Operation {
-  GetPresence,            // E1
-  GetPresencesByUserId,   // E2
-  SetPresence,            // E3
-  ClearPresence,          // E4
+  GetPresence,                 // E1
+  GetPresencesByUserId,        // E2
+  SetPresence,                 // E3
+  ClearPresence,               // E4
   SetUserPreferredPresence,    // E5
   ClearUserPreferredPresence,  // E6
-  SetStatusMessage,       // E7
-  LocationAction,         // E8-E11
+  SetStatusMessage,            // E7
+  LocationAction,              // E8-E11
 };
 
 // The operation an action or route name stands for (the names of
@@ -27,9 +27,9 @@ enum class Operation {
 std::optional<Operation> operation_named(std::string_view name);
 
 struct Caller {
-  bool application = false;          // roles and no scp (D12)
-  std::vector<std::string> scopes;   // delegated `scp`
-  std::vector<std::string> roles;    // application `roles`
+  bool application = false;         // roles and no scp (D12)
+  std::vector<std::string> scopes;  // delegated `scp`
+  std::vector<std::string> roles;   // application `roles`
 };
 
 // Nothing when `caller` may run `op` in `version` ("v1.0" or "beta") on a

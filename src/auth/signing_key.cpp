@@ -86,8 +86,8 @@ SigningKey::SigningKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(canonical.data()),
          canonical.size(), digest);
-  kid_ = base64url_encode(std::string_view(
-      reinterpret_cast<const char*>(digest), sizeof digest));
+  kid_ = base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 SigningKey::~SigningKey() = default;
@@ -146,8 +146,7 @@ std::string SigningKey::sign(std::string_view data) const {
   }
   std::string sig(size, '\0');
   if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()),
-                     &size,
-                     reinterpret_cast<const unsigned char*>(data.data()),
+                     &size, reinterpret_cast<const unsigned char*>(data.data()),
                      data.size()) != 1) {
     throw SigningKeyError("RS256 signing failed");
   }

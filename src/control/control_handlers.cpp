@@ -5,8 +5,8 @@
 
 #include "control/control.h"
 #include "core/iso_time.h"
-#include "graph/graph_error.h"
 #include "formats/state_json.h"
+#include "graph/graph_error.h"
 
 namespace gpm::control {
 namespace {
@@ -69,12 +69,13 @@ HttpResponse set_clock(RequestContext& ctx) {
     }
     // A nanosecond TimePoint ends in 2262; keep the clock where every
     // instant can still be written and parsed.
-    const core::TimePoint kLast = core::to_time_point_utc(
-        {2200, 12, 31, 23, 59, 59, 0, 0});
+    const core::TimePoint kLast =
+        core::to_time_point_utc({2200, 12, 31, 23, 59, 59, 0, 0});
     if (*d > kLast - clock->now()) {
-      throw errors::bad_request("'advance' would move the clock past "
-                                "2200-12-31T23:59:59Z, the latest instant "
-                                "the mock keeps.");
+      throw errors::bad_request(
+          "'advance' would move the clock past "
+          "2200-12-31T23:59:59Z, the latest instant "
+          "the mock keeps.");
     }
     clock->advance(*d);
   } else {
@@ -86,9 +87,10 @@ HttpResponse set_clock(RequestContext& ctx) {
           "'now' must be an ISO 8601 instant such as 2026-01-01T00:00:00Z.");
     }
     if (!clock->set(core::to_time_point_utc(*p))) {
-      throw errors::bad_request("The clock never moves backwards; 'now' is "
-                                "before the current time " +
-                                graph::control_instant(ctx.now) + ".");
+      throw errors::bad_request(
+          "The clock never moves backwards; 'now' is "
+          "before the current time " +
+          graph::control_instant(ctx.now) + ".");
     }
   }
   return control_json(clock_json(ctx, clock->now()));
@@ -128,9 +130,10 @@ HttpResponse state_json(const RequestContext& ctx,
                         const std::vector<std::string>& params) {
   if (params.size() == 1) {
     ordered_json view;
-    bool found = ctx.tenant->store.read_user(params[0], [&](const store::User& u) {
-      view = graph::state_view_json(u, ctx.now);
-    });
+    bool found =
+        ctx.tenant->store.read_user(params[0], [&](const store::User& u) {
+          view = graph::state_view_json(u, ctx.now);
+        });
     if (!found) throw errors::user_not_found(params[0]);
     return control_json(view);
   }
@@ -171,11 +174,10 @@ HttpResponse routes(Service&, RequestContext&, const RouteArgs& a) {
   for (const auto& e : a.table->entries()) {
     const http::Route& r = *e.route;
     ordered_json methods = ordered_json::array();
-    for (auto [bit, name] : {std::pair{http::kGet, "GET"},
-                             std::pair{http::kGet, "HEAD"},
-                             std::pair{http::kPost, "POST"},
-                             std::pair{http::kPut, "PUT"},
-                             std::pair{http::kDelete, "DELETE"}}) {
+    for (auto [bit, name] :
+         {std::pair{http::kGet, "GET"}, std::pair{http::kGet, "HEAD"},
+          std::pair{http::kPost, "POST"}, std::pair{http::kPut, "PUT"},
+          std::pair{http::kDelete, "DELETE"}}) {
       if (r.methods & bit) methods.push_back(name);
     }
     ordered_json j;

@@ -16,10 +16,10 @@ using nlohmann::ordered_json;
 
 constexpr std::string_view kBody = "request body";
 
-
 HttpResponse list_rules(const store::FaultEngine& faults) {
   ordered_json rules = ordered_json::array();
-  for (const auto& r : faults.list()) rules.push_back(graph::fault_rule_json(r));
+  for (const auto& r : faults.list())
+    rules.push_back(graph::fault_rule_json(r));
   return control_json({{"rules", std::move(rules)}});
 }
 

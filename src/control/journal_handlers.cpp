@@ -4,8 +4,8 @@
 
 #include "control/control.h"
 #include "core/iso_time.h"
-#include "graph/graph_error.h"
 #include "formats/state_json.h"
+#include "graph/graph_error.h"
 
 namespace gpm::control {
 namespace {
@@ -31,8 +31,8 @@ int number(const std::string& key, const std::string& v, int lo, int hi) {
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size() || n < lo || n > hi) {
     throw errors::bad_request("'" + key + "' must be a number from " +
-                              std::to_string(lo) + " to " +
-                              std::to_string(hi) + ".");
+                              std::to_string(lo) + " to " + std::to_string(hi) +
+                              ".");
   }
   return n;
 }
@@ -75,8 +75,8 @@ ordered_json entry_json(const store::JournalEntry& e) {
   j["time"] = graph::control_instant(e.time);
   j["method"] = e.method;
   j["path"] = e.path;
-  j["version"] = e.version.empty() ? ordered_json(nullptr)
-                                   : ordered_json(e.version);
+  j["version"] =
+      e.version.empty() ? ordered_json(nullptr) : ordered_json(e.version);
   j["tenant"] = e.tenant;
   j["user"] = opt(e.user);
   j["app"] = opt(e.app);

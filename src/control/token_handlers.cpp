@@ -68,8 +68,8 @@ std::vector<std::string> names(const json& v, const char* key) {
 HttpResponse token(Service& s, RequestContext& ctx, const RouteArgs&) {
   json body = graph::parse_object_body(ctx.request.body, false);
   static constexpr std::string_view kKeys[] = {
-      "tenant", "userId", "oid", "appId", "scopes", "roles",
-      "lifetime", "audience", "notBefore"};
+      "tenant", "userId",   "oid",      "appId",    "scopes",
+      "roles",  "lifetime", "audience", "notBefore"};
   for (const auto& [key, value] : body.items()) {
     bool known = false;
     for (auto k : kKeys) known = known || k == key;
@@ -91,8 +91,9 @@ HttpResponse token(Service& s, RequestContext& ctx, const RouteArgs&) {
   auto user = text(body, "userId");
   auto oid = text(body, "oid");
   if (user && oid && !core::iequals(*user, *oid)) {
-    throw errors::bad_request("Give 'userId' or 'oid' (they are the same "
-                              "claim), not two different values.");
+    throw errors::bad_request(
+        "Give 'userId' or 'oid' (they are the same "
+        "claim), not two different values.");
   }
   if (!user) user = oid;
   auto app = text(body, "appId");

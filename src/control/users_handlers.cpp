@@ -3,8 +3,8 @@
 // states (R2.5, R4.8) and fixture documents loaded at run time.
 #include "control/control.h"
 #include "formats/fixtures.h"
-#include "graph/graph_error.h"
 #include "formats/state_json.h"
+#include "graph/graph_error.h"
 
 namespace gpm::control {
 namespace {
@@ -75,9 +75,8 @@ HttpResponse put_user(Service& s, RequestContext& ctx, const std::string& id) {
   }
   json body = graph::parse_object_body(ctx.request.body, false);
   if (auto it = body.find("id"); it != body.end()) {
-    if (!it->is_string() ||
-        store::to_lower_ascii(it->get<std::string>()) !=
-            store::to_lower_ascii(id)) {
+    if (!it->is_string() || store::to_lower_ascii(it->get<std::string>()) !=
+                                store::to_lower_ascii(id)) {
       throw errors::bad_request(
           "request body: $.id: must equal the user id of the path");
     }
@@ -108,8 +107,7 @@ HttpResponse add_client_session(RequestContext& ctx, const std::string& id) {
   auto availability = core::parse_availability(a);
   auto activity = core::parse_activity(b);
   if (!availability || !activity) {
-    throw errors::bad_request("The availability/activity pair '" + a + "/" +
-                              b +
+    throw errors::bad_request("The availability/activity pair '" + a + "/" + b +
                               "' is not in the presence vocabulary (spec "
                               "R2.1-R2.3).");
   }

@@ -57,13 +57,13 @@ PresenceState aggregate(std::span<const Session> sessions,
     // D4: ties go to the session set most recently (by instant, then by
     // write order within the same instant), so the result never depends on
     // storage order.
-    bool wins = winner == nullptr || rank > best_rank ||
-                (rank == best_rank &&
-                 (s.set_at > winner->set_at ||
-                  (s.set_at == winner->set_at &&
-                   (s.write_order > winner->write_order ||
-                    (s.write_order == winner->write_order &&
-                     s.session_id < winner->session_id)))));
+    bool wins =
+        winner == nullptr || rank > best_rank ||
+        (rank == best_rank && (s.set_at > winner->set_at ||
+                               (s.set_at == winner->set_at &&
+                                (s.write_order > winner->write_order ||
+                                 (s.write_order == winner->write_order &&
+                                  s.session_id < winner->session_id)))));
     if (wins) {
       winner = &s;
       best = at.state;

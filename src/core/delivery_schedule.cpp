@@ -33,8 +33,8 @@ AttemptVerdict judge_attempt(TimePoint t0, int attempt, bool succeeded) {
   AttemptVerdict v;
   if (succeeded) return v;
   v.next_attempt_at = next_attempt(t0, attempt);
-  v.outcome = v.next_attempt_at ? DeliveryOutcome::Retrying
-                                : DeliveryOutcome::Dropped;
+  v.outcome =
+      v.next_attempt_at ? DeliveryOutcome::Retrying : DeliveryOutcome::Dropped;
   return v;
 }
 

@@ -97,11 +97,11 @@ inline QueueKey queue_for(std::string_view tenant,
                           std::string_view notification_url,
                           std::string_view lifecycle_notification_url,
                           QueueKind kind) {
-  return QueueKey{std::string(tenant),
-                  std::string(kind == QueueKind::Change
-                                  ? notification_url
-                                  : lifecycle_notification_url),
-                  kind};
+  return QueueKey{
+      std::string(tenant),
+      std::string(kind == QueueKind::Change ? notification_url
+                                            : lifecycle_notification_url),
+      kind};
 }
 
 inline constexpr std::size_t kMaxItemsPerPost = 100;
@@ -110,9 +110,9 @@ enum class ClockMode { Manual, System };
 
 // What batching needs to know of one pending item of a queue.
 struct PendingItem {
-  TimePoint due;          // the due instant of its next attempt
-  std::uint64_t sequence; // creation order, unique within the tenant
-  std::uint64_t origin;   // the request or timeline instant that created it
+  TimePoint due;           // the due instant of its next attempt
+  std::uint64_t sequence;  // creation order, unique within the tenant
+  std::uint64_t origin;    // the request or timeline instant that created it
 };
 
 // Indices into `items` (any order) of the next POST of an idle queue at
@@ -123,11 +123,11 @@ std::vector<std::size_t> select_batch(std::span<const PendingItem> items,
 // --- D47 and §10 drops -----------------------------------------------------
 
 enum class DropReason {
-  SubscriptionDeleted,   // E16 or DELETE /_mock/subscriptions/{id}
-  SubscriptionExpired,   // expirationDateTime reached
-  Reauthorized,          // E17 cancelled a reauthorizationRequired item
-  QueueFull,             // past kMaxPendingItemsPerTenant, oldest first out
-  FaultDrop,             // a `notification` fault rule with `drop`
+  SubscriptionDeleted,  // E16 or DELETE /_mock/subscriptions/{id}
+  SubscriptionExpired,  // expirationDateTime reached
+  Reauthorized,         // E17 cancelled a reauthorizationRequired item
+  QueueFull,            // past kMaxPendingItemsPerTenant, oldest first out
+  FaultDrop,            // a `notification` fault rule with `drop`
 };
 // The log's `error` of a drop; `rule` names the fault rule for FaultDrop.
 std::string drop_error(DropReason r, std::string_view rule = {});

@@ -31,7 +31,6 @@ bool guid_bits(std::string_view s, uint64_t& hi, uint64_t& lo) {
   return true;
 }
 
-
 bool is_guid(std::string_view s) {
   uint64_t hi, lo;
   return guid_bits(s, hi, lo);

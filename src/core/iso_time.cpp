@@ -1,9 +1,8 @@
 #include "core/iso_time.h"
 
-#include <cstring>
-
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 namespace gpm::core {
@@ -91,7 +90,8 @@ std::optional<Duration> parse_duration(std::string_view s, bool& too_big) {
     if (i - digits_start > kMaxDigits) too_big = true;
     size_t number_end = i;
     i = digits_start;
-    auto n = too_big ? std::optional<int64_t>(0) : read_number(s, i, kMaxDigits);
+    auto n =
+        too_big ? std::optional<int64_t>(0) : read_number(s, i, kMaxDigits);
     i = number_end;
     size_t before_fraction = i;
     auto frac = read_fraction(s, i);
@@ -132,8 +132,8 @@ std::optional<Duration> parse_duration(std::string_view s, bool& too_big) {
       continue;
     }
     total += unit_len * *n;
-    total += nanoseconds(static_cast<int64_t>(
-        static_cast<long double>(*frac) * unit_len.count() / 1e9L));
+    total += nanoseconds(static_cast<int64_t>(static_cast<long double>(*frac) *
+                                              unit_len.count() / 1e9L));
     any = true;
   }
   if (!any || (in_time && !any_time)) return malformed();
@@ -191,8 +191,7 @@ namespace {
 
 // parse_iso_datetime, noting in `too_big` a well-formed text whose year a
 // TimePoint cannot hold (then the result is nullopt).
-std::optional<DateTimeParts> parse_datetime(std::string_view s,
-                                            bool& too_big) {
+std::optional<DateTimeParts> parse_datetime(std::string_view s, bool& too_big) {
   too_big = false;
   DateTimeParts p;
   size_t i = 0;
@@ -214,8 +213,8 @@ std::optional<DateTimeParts> parse_datetime(std::string_view s,
   size_t year_digits = 0;
   while (year_digits < s.size() && is_digit(s[year_digits])) ++year_digits;
   bool long_year = year_digits > 4;
-  std::optional<int64_t> y = long_year ? std::optional<int64_t>(99999)
-                                       : fixed(4);
+  std::optional<int64_t> y =
+      long_year ? std::optional<int64_t>(99999) : fixed(4);
   if (long_year) i = year_digits;
   if (!y || !expect('-')) return std::nullopt;
   auto mo = fixed(2);
@@ -357,10 +356,10 @@ std::string format_http_date(TimePoint t) {
   Civil c = to_civil(t);
   if (c.year < 0 || c.year > 9999) {
     char buf[64];
-    int n = std::snprintf(buf, sizeof buf,
-                          "%s, %02u %s %04d %02u:%02u:%02u GMT",
-                          kDays[c.weekday], c.day, kMonths[c.month - 1],
-                          c.year, c.hour, c.minute, c.second);
+    int n =
+        std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02u:%02u:%02u GMT",
+                      kDays[c.weekday], c.day, kMonths[c.month - 1], c.year,
+                      c.hour, c.minute, c.second);
     return std::string(buf, static_cast<size_t>(n));
   }
   // Every request writes one (the Date header): no printf.

@@ -34,8 +34,8 @@ std::string format_iso_duration(Duration d);
 struct DateTimeParts {
   int year = 1970;
   unsigned month = 1, day = 1, hour = 0, minute = 0, second = 0;
-  long nanos = 0;                      // fraction of the second
-  std::optional<int> offset_minutes;   // set when the text had Z or +-HH:MM
+  long nanos = 0;                     // fraction of the second
+  std::optional<int> offset_minutes;  // set when the text had Z or +-HH:MM
 };
 
 // Parses YYYY-MM-DDTHH:MM[:SS[.f{1,9}]][Z|+HH:MM|-HH:MM] (a space may stand

@@ -21,26 +21,25 @@ constexpr std::array<std::pair<Availability, std::string_view>, 9>
         {Availability::PresenceUnknown, "PresenceUnknown"},
     }};
 
-constexpr std::array<std::pair<Activity, std::string_view>, 17>
-    kActivityNames{{
-        {Activity::Available, "Available"},
-        {Activity::AvailableInactive, "AvailableInactive"},
-        {Activity::Away, "Away"},
-        {Activity::BeRightBack, "BeRightBack"},
-        {Activity::Busy, "Busy"},
-        {Activity::DoNotDisturb, "DoNotDisturb"},
-        {Activity::Focusing, "Focusing"},
-        {Activity::InACall, "InACall"},
-        {Activity::InAConferenceCall, "InAConferenceCall"},
-        {Activity::Inactive, "Inactive"},
-        {Activity::InAMeeting, "InAMeeting"},
-        {Activity::Offline, "Offline"},
-        {Activity::OffWork, "OffWork"},
-        {Activity::OutOfOffice, "OutOfOffice"},
-        {Activity::PresenceUnknown, "PresenceUnknown"},
-        {Activity::Presenting, "Presenting"},
-        {Activity::UrgentInterruptionsOnly, "UrgentInterruptionsOnly"},
-    }};
+constexpr std::array<std::pair<Activity, std::string_view>, 17> kActivityNames{{
+    {Activity::Available, "Available"},
+    {Activity::AvailableInactive, "AvailableInactive"},
+    {Activity::Away, "Away"},
+    {Activity::BeRightBack, "BeRightBack"},
+    {Activity::Busy, "Busy"},
+    {Activity::DoNotDisturb, "DoNotDisturb"},
+    {Activity::Focusing, "Focusing"},
+    {Activity::InACall, "InACall"},
+    {Activity::InAConferenceCall, "InAConferenceCall"},
+    {Activity::Inactive, "Inactive"},
+    {Activity::InAMeeting, "InAMeeting"},
+    {Activity::Offline, "Offline"},
+    {Activity::OffWork, "OffWork"},
+    {Activity::OutOfOffice, "OutOfOffice"},
+    {Activity::PresenceUnknown, "PresenceUnknown"},
+    {Activity::Presenting, "Presenting"},
+    {Activity::UrgentInterruptionsOnly, "UrgentInterruptionsOnly"},
+}};
 
 template <typename Enum, size_t N>
 std::optional<Enum> parse_name(

@@ -13,8 +13,7 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 // Instants are stored with 100 ns resolution (the 7 digits echoed).
 TimePoint floor_100ns(TimePoint t) {
   using Tick = std::chrono::duration<Duration::rep, std::ratio<1, 10'000'000>>;
-  return std::chrono::time_point_cast<Duration>(
-      std::chrono::floor<Tick>(t));
+  return std::chrono::time_point_cast<Duration>(std::chrono::floor<Tick>(t));
 }
 
 }  // namespace
@@ -39,11 +38,10 @@ std::optional<TimePoint> parse_expiration_date_time(std::string_view text) {
     if (n < 1 || n > 7) return std::nullopt;
   }
   std::string_view zone = text.substr(i);
-  bool zone_ok =
-      zone.empty() || zone == "Z" || zone == "z" ||
-      (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-       digit(zone[1]) && digit(zone[2]) && zone[3] == ':' && digit(zone[4]) &&
-       digit(zone[5]));
+  bool zone_ok = zone.empty() || zone == "Z" || zone == "z" ||
+                 (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+                  digit(zone[1]) && digit(zone[2]) && zone[3] == ':' &&
+                  digit(zone[4]) && digit(zone[5]));
   if (!zone_ok) return std::nullopt;
   auto parts = parse_iso_datetime(text);  // ranges: month, day, hour, offset
   if (!parts) return std::nullopt;
@@ -149,7 +147,8 @@ LifecycleSchedule lifecycle_at_create(bool has_lifecycle_url,
                                       TimePoint expiration) {
   LifecycleSchedule s;
   s.has_lifecycle_url = has_lifecycle_url;
-  if (has_lifecycle_url) s.reauthorization_at = expiration - kReauthorizationLead;
+  if (has_lifecycle_url)
+    s.reauthorization_at = expiration - kReauthorizationLead;
   return s;
 }
 

@@ -142,7 +142,11 @@ bool lifecycle_take_due(LifecycleSchedule& s, TimePoint t);
 
 // The lifecycleEvent values (C23) and D53's on-demand events. Names are
 // matched exactly (they are JSON enum values of the control plane).
-enum class LifecycleEvent { ReauthorizationRequired, SubscriptionRemoved, Missed };
+enum class LifecycleEvent {
+  ReauthorizationRequired,
+  SubscriptionRemoved,
+  Missed
+};
 std::string_view lifecycle_event_name(LifecycleEvent e);
 std::optional<LifecycleEvent> parse_lifecycle_event(std::string_view name);
 // D53: subscriptionRemoved deletes the subscription before its item is
@@ -155,10 +159,10 @@ inline bool deletes_subscription_first(LifecycleEvent e) {
 
 // What happens at one tenant instant, in this order.
 enum class TimelineStep {
-  ExpireSubscriptions = 1,     // expirationDateTime <= t: deleted (D47)
-  CreateLifecycleItems = 2,    // due reauthorizationRequired items
-  EvaluateTransitions = 3,     // presence transitions of watched users
-  ReleaseDeliveries = 4,       // due deliveries
+  ExpireSubscriptions = 1,   // expirationDateTime <= t: deleted (D47)
+  CreateLifecycleItems = 2,  // due reauthorizationRequired items
+  EvaluateTransitions = 3,   // presence transitions of watched users
+  ReleaseDeliveries = 4,     // due deliveries
 };
 inline constexpr std::array<TimelineStep, 4> kTimelineOrder = {
     TimelineStep::ExpireSubscriptions, TimelineStep::CreateLifecycleItems,

@@ -23,7 +23,8 @@ int hex_value(char c) {
 }
 
 bool starts_with_icase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() &&
+         iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // A cursor over the decoded filter text.
@@ -105,8 +106,8 @@ bool form_decode(std::string_view in, std::string& out) {
     } else if (c == '%') {
       if (in.size() - i < 3) return false;  // fewer than two digits follow
       if (!is_hex(in[i + 1]) || !is_hex(in[i + 2])) return false;
-      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 +
-                                      hex_value(in[i + 2])));
+      out.push_back(
+          static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
       i += 2;
     } else {
       out.push_back(c);
@@ -147,8 +148,9 @@ ResourceParse parse_subscription_resource(std::string_view resource) {
   std::string_view query = rest.substr(1);
   size_t eq = query.find('=');
   std::string name;
-  if (query.find('&') != std::string_view::npos || eq == std::string_view::npos ||
-      !form_decode(query.substr(0, eq), name) || !iequals(name, "$filter")) {
+  if (query.find('&') != std::string_view::npos ||
+      eq == std::string_view::npos || !form_decode(query.substr(0, eq), name) ||
+      !iequals(name, "$filter")) {
     out.error = ResourceError::NotSupported;  // not exactly one $filter
     return out;
   }

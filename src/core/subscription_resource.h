@@ -1,8 +1,8 @@
 // The `resource` of a presence subscription: its grammar and its refusals.
 //
 // Implements change-notifications.md §3.1 (C6, C7; D27):
-//   resource = ["/"] "communications/presences" ( "/" GUID / "?$filter=" filter )
-//   filter   = "id" 1*SP "in" *SP "(" *SP QID *( *SP "," *SP QID ) *SP ")"
+//   resource = ["/"] "communications/presences" ( "/" GUID / "?$filter=" filter
+//   ) filter   = "id" 1*SP "in" *SP "(" *SP QID *( *SP "," *SP QID ) *SP ")"
 //   QID      = "'" GUID "'"
 // Literals match ignoring case; the query holds exactly one parameter,
 // `$filter`, whose name and value are form-decoded first (`%XX`, `+` ->
@@ -45,8 +45,8 @@ struct PresenceResource {
 
 struct ResourceParse {
   ResourceError error = ResourceError::None;
-  PresenceResource value;    // meaningful when error == None
-  std::string offending_id;  // NotAGuid: the id as written
+  PresenceResource value;        // meaningful when error == None
+  std::string offending_id;      // NotAGuid: the id as written
   std::size_t distinct_ids = 0;  // TooManyIds: how many the filter names
   // The spec's text for `error` ("" when None); `resource` is the value as
   // the client sent it.

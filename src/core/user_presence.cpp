@@ -47,9 +47,9 @@ void UserPresence::observe(TimePoint now) {
 void UserPresence::set_presence(std::string_view session_id,
                                 PresenceState state, Duration expiration,
                                 TimePoint now) {
-  put_session(Session{std::string(session_id), state, now, now + expiration,
-                      false},
-              now);
+  put_session(
+      Session{std::string(session_id), state, now, now + expiration, false},
+      now);
 }
 
 void UserPresence::put_session(Session s, TimePoint now) {
@@ -80,55 +80,39 @@ void UserPresence::set_preferred(PresenceState state, Duration expiration,
 }
 
 void UserPresence::put_preferred(PreferredPresence p, TimePoint now) {
-  change(now, [&] {
-    preferred_ = p;
-  });
+  change(now, [&] { preferred_ = p; });
 }
 
 void UserPresence::clear_preferred(TimePoint now) {
-  change(now, [&] {
-    preferred_.reset();
-  });
+  change(now, [&] { preferred_.reset(); });
 }
 
 void UserPresence::set_status_message(std::optional<StatusMessage> message,
                                       TimePoint now) {
-  change(now, [&] {
-    status_message_ = std::move(message);
-  });
+  change(now, [&] { status_message_ = std::move(message); });
 }
 
 void UserPresence::set_out_of_office(OutOfOfficeSettings settings,
                                      TimePoint now) {
-  change(now, [&] {
-    out_of_office_ = std::move(settings);
-  });
+  change(now, [&] { out_of_office_ = std::move(settings); });
 }
 
 void UserPresence::set_manual_location(WorkLocationSignal signal,
                                        TimePoint now) {
-  change(now, [&] {
-    work_location_.manual = std::move(signal);
-  });
+  change(now, [&] { work_location_.manual = std::move(signal); });
 }
 
 void UserPresence::set_automatic_location(WorkLocationSignal signal,
                                           TimePoint now) {
-  change(now, [&] {
-    work_location_.automatic = std::move(signal);
-  });
+  change(now, [&] { work_location_.automatic = std::move(signal); });
 }
 
 void UserPresence::clear_automatic_location(TimePoint now) {
-  change(now, [&] {
-    core::clear_automatic_location(work_location_);
-  });
+  change(now, [&] { core::clear_automatic_location(work_location_); });
 }
 
 void UserPresence::clear_location(TimePoint now) {
-  change(now, [&] {
-    core::clear_location(work_location_);
-  });
+  change(now, [&] { core::clear_location(work_location_); });
 }
 
 PresenceView UserPresence::peek(TimePoint now) const {
@@ -157,8 +141,7 @@ std::optional<PresenceView> UserPresence::peek_if_stable(TimePoint now) const {
   return v;
 }
 
-bool UserPresence::remove_session(std::string_view session_id,
-                                  TimePoint now) {
+bool UserPresence::remove_session(std::string_view session_id, TimePoint now) {
   return change(now, [&] {
     return std::erase_if(sessions_, [&](const Session& s) {
              return same_session_id(s.session_id, session_id);

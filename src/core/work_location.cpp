@@ -23,9 +23,9 @@ WorkLocation from(WorkLocationSource source, const WorkLocationSignal& s) {
 }  // namespace
 
 WorkLocation aggregate_work_location(const WorkLocationLayers& layers) {
-  const std::array<std::pair<WorkLocationSource,
-                             const std::optional<WorkLocationSignal>*>,
-                   3>
+  const std::array<
+      std::pair<WorkLocationSource, const std::optional<WorkLocationSignal>*>,
+      3>
       ranked{{{WorkLocationSource::manual, &layers.manual},
               {WorkLocationSource::automatic, &layers.automatic},
               {WorkLocationSource::scheduled, &layers.scheduled}}};

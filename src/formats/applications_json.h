@@ -22,7 +22,7 @@ std::vector<auth::Application> parse_applications(const nlohmann::json& doc,
 std::vector<auth::Application> load_applications_file(const std::string& path);
 // Parses the raw JSON of an `applications` value (what the streamed
 // fixture read kept, graph::FixtureExtras).
-std::vector<auth::Application> parse_applications_text(
-    std::string_view text, std::string_view source);
+std::vector<auth::Application> parse_applications_text(std::string_view text,
+                                                       std::string_view source);
 
 }  // namespace gpm::formats

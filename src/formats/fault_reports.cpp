@@ -125,7 +125,8 @@ ordered_json faults_state_json(const store::FaultEngine& f) {
   ordered_json j;
   j["nextId"] = f.next_id();
   ordered_json rules = ordered_json::array();
-  for (const store::FaultRule& r : f.list()) rules.push_back(fault_rule_json(r));
+  for (const store::FaultRule& r : f.list())
+    rules.push_back(fault_rule_json(r));
   j["rules"] = std::move(rules);
   auto state = f.latency_state();
   std::vector<std::pair<std::string, store::LatencySpec>> specs;

@@ -1,6 +1,4 @@
 #include "formats/faults_json.h"
-#include "formats/json_document.h"
-#include "formats/json_path_reader.h"
 
 #include <charconv>
 #include <cmath>
@@ -9,8 +7,10 @@
 #include <set>
 #include <sstream>
 
-#include "core/iso_time.h"
 #include "core/ascii.h"
+#include "core/iso_time.h"
+#include "formats/json_document.h"
+#include "formats/json_path_reader.h"
 
 namespace gpm::graph {
 namespace {
@@ -87,8 +87,9 @@ class Parser : public JsonPathReader<FaultsError> {
     auto d = j.is_string() ? core::parse_iso_duration(j.get<std::string>())
                            : std::nullopt;
     if (!d || *d > kMaxFaultDelay) {
-      fail(path, "must be an ISO 8601 duration from PT0S to PT60S, such as "
-                 "PT0.2S");
+      fail(path,
+           "must be an ISO 8601 duration from PT0S to PT60S, such as "
+           "PT0.2S");
     }
     return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
   }
@@ -107,16 +108,15 @@ class Parser : public JsonPathReader<FaultsError> {
 
   store::FaultRule rule(const json& j, const std::string& path) {
     expect_object(j, path);
-    only_keys(j, path, {"id", "match", "schedule", "action",
-                        "checkRetryAfter"});
+    only_keys(j, path,
+              {"id", "match", "schedule", "action", "checkRetryAfter"});
     store::FaultRule r;
     if (auto it = j.find("id"); it != j.end()) {
       r.id = it->is_string() ? it->get<std::string>() : "";
       bool ok = !r.id.empty() && r.id.size() <= 64;
       for (char c : r.id) {
         ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                    c == '-');
+                    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
       }
       if (!ok) {
         fail(path + ".id",
@@ -133,7 +133,8 @@ class Parser : public JsonPathReader<FaultsError> {
     if (action_it == j.end()) fail(path + ".action", "is required");
     r.action = action(*action_it, path + ".action");
     if (auto it = j.find("checkRetryAfter"); it != j.end()) {
-      if (!it->is_boolean()) fail(path + ".checkRetryAfter", "must be a boolean");
+      if (!it->is_boolean())
+        fail(path + ".checkRetryAfter", "must be a boolean");
       r.check_retry_after = it->get<bool>();
       if (r.check_retry_after && !r.action.retry_after) {
         fail(path + ".checkRetryAfter",
@@ -181,8 +182,8 @@ class Parser : public JsonPathReader<FaultsError> {
   store::FaultSchedule schedule(const json& j, const std::string& path) {
     using store::ScheduleKind;
     expect_object(j, path);
-    only_keys(j, path, {"next", "nth", "every", "probability", "seed",
-                        "limit"});
+    only_keys(j, path,
+              {"next", "nth", "every", "probability", "seed", "limit"});
     store::FaultSchedule s;
     std::string kind = one_of(j, path, {"next", "nth", "every", "probability"});
     std::string p = path + "." + kind;
@@ -352,7 +353,6 @@ class Parser : public JsonPathReader<FaultsError> {
     }
     return out;
   }
-
 };
 
 }  // namespace
@@ -425,7 +425,8 @@ void restore_faults_state(const json& j, std::string_view source,
       p.expect_object(given, at);
       // The reported state, then the rule as it was given.
       json report = json::object();
-      for (const char* k : {"matched", "fired", "exhausted", "retryAfterCheck"}) {
+      for (const char* k :
+           {"matched", "fired", "exhausted", "retryAfterCheck"}) {
         if (auto r = given.find(k); r != given.end()) {
           report[k] = *r;
           given.erase(k);

@@ -28,11 +28,16 @@ class FaultsError : public std::runtime_error {
 // The Graph operations a rule's match.operation and the latency document
 // may name, as written there.
 inline constexpr std::string_view kFaultOperations[] = {
-    "getPresence",          "getPresencesByUserId",
-    "setPresence",          "clearPresence",
-    "setUserPreferredPresence", "clearUserPreferredPresence",
-    "setStatusMessage",     "setManualLocation",
-    "setAutomaticLocation", "clearAutomaticLocation",
+    "getPresence",
+    "getPresencesByUserId",
+    "setPresence",
+    "clearPresence",
+    "setUserPreferredPresence",
+    "clearUserPreferredPresence",
+    "setStatusMessage",
+    "setManualLocation",
+    "setAutomaticLocation",
+    "clearAutomaticLocation",
     "clearLocation"};
 
 // Longest delay an action or a latency spec may ask for.

@@ -47,8 +47,8 @@ class FastReader {
     size_t p = p_;  // a local: the compiler need not store it per byte
     const char* d = t_.data();
     size_t n = t_.size();
-    while (p < n && (d[p] == ' ' || d[p] == '\n' || d[p] == '\r' ||
-                     d[p] == '\t')) {
+    while (p < n &&
+           (d[p] == ' ' || d[p] == '\n' || d[p] == '\r' || d[p] == '\t')) {
       ++p;
     }
     p_ = p;
@@ -236,11 +236,10 @@ bool read_user(FastReader& r, store::Base& base, core::TimePoint now) {
       continue;
     }
     if (!r.string(v)) return false;
-    std::optional<std::string_view>* slot =
-        k == "id"                  ? &id
-        : k == "userPrincipalName" ? &upn
-        : k == "displayName"       ? &name
-                                   : nullptr;
+    std::optional<std::string_view>* slot = k == "id"                  ? &id
+                                            : k == "userPrincipalName" ? &upn
+                                            : k == "displayName"       ? &name
+                                                                 : nullptr;
     if (slot == nullptr || !set_once(*slot, v)) return false;
   } while (r.eat(','));
   if (!r.eat('}')) return false;
@@ -314,8 +313,8 @@ std::shared_ptr<store::Base> load_fixture_base(const std::string& path,
     // The document parser: every error exactly as load_fixture_file gives
     // it (a malformed document reports its first bad byte before any value
     // is judged).
-    auto base = std::make_shared<store::Base>(
-        parse_fixtures(text, path, now, zones));
+    auto base =
+        std::make_shared<store::Base>(parse_fixtures(text, path, now, zones));
     base->loaded_at = now;
     return base;
   };
@@ -354,8 +353,8 @@ std::shared_ptr<store::Base> load_fixture_base(const std::string& path,
               r.seek(start);
               size_t end = r.object_end();
               if (end == std::string_view::npos) return whole(text);
-              json j = json::parse(text.substr(start, end - start), nullptr,
-                                   false);
+              json j =
+                  json::parse(text.substr(start, end - start), nullptr, false);
               if (j.is_discarded()) return whole(text);
               store::User u = parse_fixture_user(
                   j, path, "$.users[" + std::to_string(i) + "]", now, zones);

@@ -5,9 +5,9 @@
 #include <unordered_set>
 
 #include "core/iso_time.h"
-#include "graph/graph_json.h"
 #include "formats/json_document.h"
 #include "formats/json_path_reader.h"
+#include "graph/graph_json.h"
 
 namespace gpm::graph {
 namespace {
@@ -127,8 +127,8 @@ class Parser : public JsonPathReader<FixtureError> {
       expect_object(*it, wp);
       only_keys(*it, wp, {"manual", "automatic"});
       if (auto m = it->find("manual"); m != it->end()) {
-        u.presence.set_manual_location(
-            work_location_signal(*m, wp + ".manual"), now_);
+        u.presence.set_manual_location(work_location_signal(*m, wp + ".manual"),
+                                       now_);
       }
       if (auto a = it->find("automatic"); a != it->end()) {
         u.presence.set_automatic_location(
@@ -172,7 +172,8 @@ class Parser : public JsonPathReader<FixtureError> {
     std::string a = string_at(j, path, "availability", true);
     std::string b = string_at(j, path, "activity", true);
     auto availability = core::parse_availability(a);
-    if (!availability) fail(path + ".availability", "unknown value '" + a + "'");
+    if (!availability)
+      fail(path + ".availability", "unknown value '" + a + "'");
     auto activity = core::parse_activity(b);
     if (!activity) fail(path + ".activity", "unknown value '" + b + "'");
     s.state = {*availability, *activity};

@@ -1,12 +1,13 @@
 // Fixture documents: the users, sessions, preferred presence, status
-// messages and work locations a mock starts with (docs/fixtures.md), parsed into a store
-// snapshot. Depends on core, store, tz and nlohmann_json. Thread-safe: pure.
+// messages and work locations a mock starts with (docs/fixtures.md), parsed
+// into a store snapshot. Depends on core, store, tz and nlohmann_json.
+// Thread-safe: pure.
 #pragma once
 
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 

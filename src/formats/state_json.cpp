@@ -43,17 +43,15 @@ std::vector<const core::Session*> live_sessions(const store::User& u,
       out.push_back(&s);
     }
   }
-  std::sort(out.begin(), out.end(), [](auto* a, auto* b) {
-    return a->session_id < b->session_id;
-  });
+  std::sort(out.begin(), out.end(),
+            [](auto* a, auto* b) { return a->session_id < b->session_id; });
   return out;
 }
 
 ordered_json signal_json(const core::WorkLocationSignal& w) {
   ordered_json j;
   j["workLocationType"] = core::to_string(w.type);
-  j["placeId"] =
-      w.place_id ? ordered_json(*w.place_id) : ordered_json(nullptr);
+  j["placeId"] = w.place_id ? ordered_json(*w.place_id) : ordered_json(nullptr);
   return j;
 }
 

@@ -29,7 +29,7 @@ nlohmann::ordered_json fixture_user_json(const store::User& u,
 // The next instants at which the user's presence changes on its own.
 struct Transition {
   core::TimePoint at;
-  std::string kind;  // fade, expiry, preferredPresenceExpiry, ...
+  std::string kind;        // fade, expiry, preferredPresenceExpiry, ...
   std::string session_id;  // fade and expiry only
   std::string to;          // fade only: "Available/AvailableInactive"
 };

@@ -37,16 +37,17 @@ GraphError user_not_found(std::string_view id) {
                     "Resource '" + std::string(id) +
                         "' does not exist or one of its queried reference-"
                         "property objects are not present.")
-      .with_hint("The mock has no such user in this tenant: add it with "
-                 "POST /_mock/users (or in the --fixtures file), or start "
-                 "the mock with --auto-create-users to create users on "
-                 "first use.");
+      .with_hint(
+          "The mock has no such user in this tenant: add it with "
+          "POST /_mock/users (or in the --fixtures file), or start "
+          "the mock with --auto-create-users to create users on "
+          "first use.");
 }
 
 GraphError unknown_segment(std::string_view segment) {
-  return GraphError(400, "BadRequest",
-                    "Resource not found for the segment '" +
-                        std::string(segment) + "'.");
+  return GraphError(
+      400, "BadRequest",
+      "Resource not found for the segment '" + std::string(segment) + "'.");
 }
 
 GraphError unknown_path() {
@@ -80,8 +81,8 @@ GraphError uri_too_long() {
 }
 
 GraphError token_empty() {
-  return GraphError(401, "InvalidAuthenticationToken",
-                    "Access token is empty.", {{"WWW-Authenticate", "Bearer"}});
+  return GraphError(401, "InvalidAuthenticationToken", "Access token is empty.",
+                    {{"WWW-Authenticate", "Bearer"}});
 }
 
 GraphError token_invalid() {
@@ -100,8 +101,9 @@ GraphError forbidden(std::string message) {
 }
 
 GraphError me_requires_delegated() {
-  return bad_request("/me request is only valid with delegated authentication "
-                     "flow.");
+  return bad_request(
+      "/me request is only valid with delegated authentication "
+      "flow.");
 }
 
 GraphError me_not_configured() {
@@ -112,11 +114,10 @@ GraphError me_not_configured() {
 }
 
 GraphError too_many_requests(std::chrono::seconds retry_after) {
-  return GraphError(429, "TooManyRequests", kRetryLater,
-                    {{"Retry-After", std::to_string(retry_after.count())}},
-                    {{"code", "429"},
-                     {"message", "Please retry after"},
-                     {"status", "429"}});
+  return GraphError(
+      429, "TooManyRequests", kRetryLater,
+      {{"Retry-After", std::to_string(retry_after.count())}},
+      {{"code", "429"}, {"message", "Please retry after"}, {"status", "429"}});
 }
 
 GraphError internal() {
@@ -168,7 +169,8 @@ GraphError failed_dependency() {
 GraphError control_token_required(std::string_view header) {
   return GraphError(401, "Unauthorized",
                     "The /_mock control plane needs the header " +
-                        std::string(header) + " with the mock's --control-token.");
+                        std::string(header) +
+                        " with the mock's --control-token.");
 }
 
 GraphError fault_rule_not_found(std::string_view id) {
@@ -177,8 +179,9 @@ GraphError fault_rule_not_found(std::string_view id) {
 }
 
 GraphError fault_rule_ids_taken(std::string_view list) {
-  return GraphError(409, "Conflict",
-                    "Fault rule ids already in use: " + std::string(list) + ".");
+  return GraphError(
+      409, "Conflict",
+      "Fault rule ids already in use: " + std::string(list) + ".");
 }
 
 GraphError users_exist(std::string_view list) {
@@ -189,16 +192,18 @@ GraphError users_exist(std::string_view list) {
 }
 
 std::string token_hint(std::string_view auth_mode) {
-  std::string hint = "The mock runs with --auth " + std::string(auth_mode) +
-                     ": ";
+  std::string hint =
+      "The mock runs with --auth " + std::string(auth_mode) + ": ";
   if (auth_mode == "strict") {
-    hint += "send a token this mock signed and that is valid now (get one "
-            "from POST /_mock/token), or start the mock with --auth permissive "
-            "or --auth off.";
+    hint +=
+        "send a token this mock signed and that is valid now (get one "
+        "from POST /_mock/token), or start the mock with --auth permissive "
+        "or --auth off.";
   } else {
-    hint += "send 'Authorization: Bearer <token>' with any token (POST "
-            "/_mock/token makes one with claims), or start the mock with "
-            "--auth off.";
+    hint +=
+        "send 'Authorization: Bearer <token>' with any token (POST "
+        "/_mock/token makes one with claims), or start the mock with "
+        "--auth off.";
   }
   return hint;
 }

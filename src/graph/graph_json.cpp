@@ -2,9 +2,9 @@
 
 #include <unordered_set>
 
-#include "core/iso_time.h"
 #include "core/ascii.h"
 #include "core/guid.h"
+#include "core/iso_time.h"
 
 namespace gpm::graph {
 namespace {
@@ -59,9 +59,9 @@ core::PresenceState required_pair(const json& obj, std::string_view accepted) {
   auto availability = core::parse_availability(a);
   auto activity = core::parse_activity(b);
   if (!availability || !activity) {
-    throw errors::bad_request("The availability/activity pair '" + a + "/" +
-                              b + "' is not supported; accepted pairs: " +
-                              std::string(accepted) + ".");
+    throw errors::bad_request(
+        "The availability/activity pair '" + a + "/" + b +
+        "' is not supported; accepted pairs: " + std::string(accepted) + ".");
   }
   return {*availability, *activity};
 }
@@ -76,10 +76,9 @@ std::optional<core::Duration> optional_duration(const json& obj,
   auto d = v->is_string() ? core::parse_iso_duration(text) : std::nullopt;
   if (!d && v->is_string() &&
       core::diagnose_iso_duration(text) == core::IsoTextProblem::OutOfRange) {
-    throw errors::bad_request(std::string("The parameter '") + key +
-                              "' value '" + text +
-                              "' is out of range; allowed: " +
-                              std::string(range) + ".");
+    throw errors::bad_request(
+        std::string("The parameter '") + key + "' value '" + text +
+        "' is out of range; allowed: " + std::string(range) + ".");
   }
   if (!d) {
     throw errors::bad_request(
@@ -93,10 +92,10 @@ std::optional<core::Duration> optional_duration(const json& obj,
 
 [[noreturn]] void out_of_range(const char* key, core::Duration d,
                                std::string_view range) {
-  throw errors::bad_request(std::string("The parameter '") + key + "' value '" +
-                            core::format_iso_duration(d) +
-                            "' is out of range; allowed: " +
-                            std::string(range) + ".");
+  throw errors::bad_request(
+      std::string("The parameter '") + key + "' value '" +
+      core::format_iso_duration(d) +
+      "' is out of range; allowed: " + std::string(range) + ".");
 }
 
 }  // namespace
@@ -126,7 +125,7 @@ json parse_object_body(std::string_view body, bool allow_empty) {
 SetPresenceRequest parse_set_presence(std::string_view body,
                                       bool beta_extra_pairs) {
   return parse_set_presence_object(parse_object_body(body, false),
-                                  beta_extra_pairs);
+                                   beta_extra_pairs);
 }
 
 SetPresenceRequest parse_set_presence_object(const json& j,
@@ -232,8 +231,8 @@ std::optional<core::StatusMessage> parse_status_message(
   }
   m.content = content->get<std::string>();
   if (const json* ct = member(*msg, "contentType")) {
-    if (!ct->is_string() || core::to_lower_ascii(ct->get<std::string>()) !=
-                                "text") {
+    if (!ct->is_string() ||
+        core::to_lower_ascii(ct->get<std::string>()) != "text") {
       throw errors::bad_request(
           "The parameter 'statusMessage.message.contentType' must be 'text'; "
           "only text status messages are supported.");
@@ -257,8 +256,7 @@ std::optional<core::StatusMessage> parse_status_message(
                       core::IsoTextProblem::OutOfRange) {
       throw errors::bad_request(
           "The parameter 'statusMessage.expiryDateTime.dateTime' value '" +
-          dt_text +
-          "' is out of range; years 1700 to 2200 are supported.");
+          dt_text + "' is out of range; years 1700 to 2200 are supported.");
     }
     if (!parts || parts->offset_minutes) {
       throw errors::bad_request(
@@ -314,10 +312,9 @@ core::WorkLocationSignal parse_work_location_signal(const json& j) {
   }
   auto parsed = core::parse_work_location_type(type->get<std::string>());
   if (!parsed) {
-    throw errors::bad_request("The parameter 'workLocationType' value '" +
-                              describe(*type) +
-                              "' is not supported; accepted values: " +
-                              std::string(kTypes) + ".");
+    throw errors::bad_request(
+        "The parameter 'workLocationType' value '" + describe(*type) +
+        "' is not supported; accepted values: " + std::string(kTypes) + ".");
   }
   r.type = *parsed;
   if (const json* place = member(j, "placeId")) {

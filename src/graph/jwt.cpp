@@ -56,7 +56,8 @@ TokenClaims decode_token(std::string_view token) {
   c.appid = str("appid");
   if (!c.appid) c.appid = str("azp");
   auto scp = j.find("scp");
-  c.has_scp = scp != j.end() && scp->is_string() && !scp->get<std::string>().empty();
+  c.has_scp =
+      scp != j.end() && scp->is_string() && !scp->get<std::string>().empty();
   auto roles = j.find("roles");
   c.has_roles = roles != j.end() && roles->is_array() && !roles->empty();
   if (c.has_scp) {

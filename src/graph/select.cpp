@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "graph/graph_error.h"
 #include "core/ascii.h"
+#include "graph/graph_error.h"
 
 namespace gpm::graph {
 namespace {
@@ -13,8 +13,13 @@ using core::iequals;
 
 // The properties of microsoft.graph.presence (graph-presence.md §2.1).
 constexpr std::array<std::string_view, 7> kPresenceProperties{
-    "id",           "availability",        "activity",      "statusMessage",
-    "sequenceNumber", "outOfOfficeSettings", "workLocation"};
+    "id",
+    "availability",
+    "activity",
+    "statusMessage",
+    "sequenceNumber",
+    "outOfOfficeSettings",
+    "workLocation"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -39,9 +44,9 @@ std::vector<std::string> parse_presence_select(std::string_view value) {
     if (name == "*") {
       out.assign(kPresenceProperties.begin(), kPresenceProperties.end());
     } else {
-      auto it = std::find_if(
-          kPresenceProperties.begin(), kPresenceProperties.end(),
-          [&](std::string_view p) { return iequals(p, name); });
+      auto it =
+          std::find_if(kPresenceProperties.begin(), kPresenceProperties.end(),
+                       [&](std::string_view p) { return iequals(p, name); });
       if (it == kPresenceProperties.end()) {
         std::string shown(name.substr(0, 100));
         throw errors::bad_request("Could not find a property named '" + shown +
@@ -60,9 +65,9 @@ nlohmann::ordered_json apply_select(const nlohmann::ordered_json& presence,
                                     const std::vector<std::string>& selected) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const auto& [key, value] : presence.items()) {
-    bool keep = key == "id" || key.rfind("@odata.", 0) == 0 ||
-                std::find(selected.begin(), selected.end(), key) !=
-                    selected.end();
+    bool keep =
+        key == "id" || key.rfind("@odata.", 0) == 0 ||
+        std::find(selected.begin(), selected.end(), key) != selected.end();
     if (keep) out[key] = value;
   }
   return out;

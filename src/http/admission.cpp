@@ -52,8 +52,7 @@ GraphError with_token_hint(const Service& s, const GraphError& e) {
 void authorize(const Service& s, const RequestContext& ctx,
                std::string_view operation, const PresenceRoute* r) {
   if (s.config.auth != AuthMode::Strict) return;
-  if (r && r->form == graph::PresencePathForm::Me &&
-      ctx.claims.is_app_only()) {
+  if (r && r->form == graph::PresencePathForm::Me && ctx.claims.is_app_only()) {
     throw errors::me_requires_delegated();
   }
   auto op = auth::operation_named(operation);
@@ -290,7 +289,8 @@ Reply admit_and_run(Service& s, RequestContext& ctx, const Route& row,
   };
   if (row.plane != Plane::Graph) return row.handler(s, ctx, args);
   if (row.flags & kAuth) {
-    authorize(s, ctx, row.operation, args.has_presence ? &args.presence : nullptr);
+    authorize(s, ctx, row.operation,
+              args.has_presence ? &args.presence : nullptr);
   }
   if (!(row.flags & kThrottled)) return run();
   throttle(ctx);

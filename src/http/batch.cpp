@@ -1,13 +1,12 @@
 #include "http/batch.h"
 
-#include "http/handlers.h"
-
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "graph/graph_error.h"
 #include "graph/graph_json.h"
+#include "http/handlers.h"
 #include "store/store.h"
 
 namespace gpm::http {
@@ -111,7 +110,7 @@ std::vector<Item> parse_items(const std::string& body) {
 // Request order, except that an item runs after everything it depends on.
 std::vector<size_t> execution_order(const std::vector<Item>& items) {
   std::vector<size_t> order;
-  std::vector<int> state(items.size(), 0);  // 0 new, 1 visiting, 2 done
+  std::vector<int> state(items.size(), 0);       // 0 new, 1 visiting, 2 done
   std::vector<std::pair<size_t, size_t>> stack;  // (item, next dependency)
   for (size_t root = 0; root < items.size(); ++root) {
     if (state[root] == 2) continue;
@@ -149,9 +148,8 @@ ordered_json response_json(const Item& item, const HttpResponse& res) {
   ordered_json headers = ordered_json::object();
   // Exact key spellings: the JavaScript SDK's BatchResponseContent reads
   // "Content-Type" case-sensitively.
-  for (const char* name :
-       {"Content-Type", "Retry-After", "Allow", "WWW-Authenticate",
-        "OData-Version", "Location"}) {
+  for (const char* name : {"Content-Type", "Retry-After", "Allow",
+                           "WWW-Authenticate", "OData-Version", "Location"}) {
     std::string v = res.header(name);
     if (!v.empty()) headers[name] = v;
   }
@@ -197,13 +195,11 @@ HttpResponse handle_batch(const Router& router, const RequestContext& ctx,
       req.headers.emplace("Authorization", ctx.request.header("Authorization"));
     }
     if (item.body) req.body = *item.body;
-    bool failed_dependency = std::any_of(
-        item.depends_on.begin(), item.depends_on.end(),
-        [&](size_t d) { return responses[d].status >= 400; });
+    bool failed_dependency =
+        std::any_of(item.depends_on.begin(), item.depends_on.end(),
+                    [&](size_t d) { return responses[d].status >= 400; });
     if (failed_dependency) {
-      responses[i] = item_error(
-          router, req,
-          errors::failed_dependency());
+      responses[i] = item_error(router, req, errors::failed_dependency());
     } else if (item.url.size() > kMaxTargetBytes) {
       responses[i] = item_error(
           router, req,

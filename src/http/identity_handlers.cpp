@@ -22,8 +22,8 @@ bool is_meta_tenant(std::string_view t) {
 }
 
 HttpResponse json_reply(int status, const ordered_json& j) {
-  HttpResponse res = json_response(status, graph::dump(j),
-                                   "application/json; charset=utf-8");
+  HttpResponse res =
+      json_response(status, graph::dump(j), "application/json; charset=utf-8");
   res.set_header("Cache-Control", "no-store, no-cache");
   res.set_header("Pragma", "no-cache");
   return res;
@@ -35,10 +35,9 @@ HttpResponse oauth_error(const RequestContext& ctx, int status,
                          long long aadsts = 0) {
   ordered_json j;
   j["error"] = error;
-  j["error_description"] = aadsts
-                               ? "AADSTS" + std::to_string(aadsts) + ": " +
-                                     description
-                               : description;
+  j["error_description"] =
+      aadsts ? "AADSTS" + std::to_string(aadsts) + ": " + description
+             : description;
   if (aadsts) j["error_codes"] = {aadsts};
   j["timestamp"] = core::format_iso_instant(ctx.now);
   j["trace_id"] = ctx.request_id;
@@ -64,9 +63,9 @@ std::optional<Form> parse_form(std::string_view body) {
     std::string_view pair = body.substr(i, j - i);
     size_t eq = pair.find('=');
     auto name = form_decode(pair.substr(0, eq));
-    auto value = form_decode(eq == std::string_view::npos
-                                 ? std::string_view()
-                                 : pair.substr(eq + 1));
+    auto value =
+        form_decode(eq == std::string_view::npos ? std::string_view()
+                                                 : pair.substr(eq + 1));
     if (!name || !value) return std::nullopt;
     if (!name->empty()) out.emplace_back(std::move(*name), std::move(*value));
     i = j + 1;
@@ -89,7 +88,8 @@ bool is_graph_default_scope(std::string_view scope) {
       scope.substr(scope.size() - kSuffix.size()) != kSuffix) {
     return false;
   }
-  return auth::is_graph_audience(scope.substr(0, scope.size() - kSuffix.size()));
+  return auth::is_graph_audience(
+      scope.substr(0, scope.size() - kSuffix.size()));
 }
 
 // The Graph resource a v1.0 `resource` names: Graph's URL (with or without
@@ -125,7 +125,8 @@ HttpResponse token(Service& s, RequestContext& ctx,
   if (is_meta_tenant(tenant_segment)) {
     return oauth_error(ctx, 400, "invalid_request",
                        "Use a tenant-specific endpoint for the client "
-                       "credentials flow, not /" + tenant_segment + ".",
+                       "credentials flow, not /" +
+                           tenant_segment + ".",
                        90002);
   }
   if (req.body_unread || !is_form_media_type(req.header("Content-Type"))) {
@@ -150,7 +151,8 @@ HttpResponse token(Service& s, RequestContext& ctx,
   if (*grant != "client_credentials") {
     return oauth_error(ctx, 400, "unsupported_grant_type",
                        "The mock issues tokens for the client_credentials "
-                       "grant only; got '" + *grant + "'.",
+                       "grant only; got '" +
+                           *grant + "'.",
                        70003);
   }
   // Client authentication: client_secret_post or client_secret_basic.
@@ -204,7 +206,8 @@ HttpResponse token(Service& s, RequestContext& ctx,
                        "Invalid client secret provided. Ensure the secret "
                        "being sent in the request is the client secret "
                        "value, not the client secret ID, for a secret added "
-                       "to app '" + app->client_id + "'.",
+                       "to app '" +
+                           app->client_id + "'.",
                        7000215);
   }
   // v1.0 names the resource (`resource=https://graph.microsoft.com`); a
@@ -248,15 +251,14 @@ HttpResponse token(Service& s, RequestContext& ctx,
     }
   }
   if (graph_scopes == 0 || !bad.empty()) {
-    return oauth_error(ctx, 400, "invalid_scope",
-                       "The provided value for the input parameter 'scope' "
-                       "is not valid. The mock issues tokens for Microsoft "
-                       "Graph only: scope=https://graph.microsoft.com/"
-                       ".default" +
-                           (bad.empty() ? std::string()
-                                        : " (got '" + bad + "')") +
-                           ".",
-                       1002012);
+    return oauth_error(
+        ctx, 400, "invalid_scope",
+        "The provided value for the input parameter 'scope' "
+        "is not valid. The mock issues tokens for Microsoft "
+        "Graph only: scope=https://graph.microsoft.com/"
+        ".default" +
+            (bad.empty() ? std::string() : " (got '" + bad + "')") + ".",
+        1002012);
   }
   auth::TokenRequest t;
   t.tenant = identity_tenant({tenant_segment, "oauth2"});
@@ -318,9 +320,8 @@ ordered_json openid_configuration(const Service& s, const RequestContext& ctx,
       base + (v2 ? "/oauth2/v2.0/logout" : "/oauth2/logout");
   j["http_logout_supported"] = true;
   j["frontchannel_logout_supported"] = true;
-  j["claims_supported"] = {"sub", "iss", "aud", "exp", "iat", "nbf",
-                           "tid", "oid", "appid", "azp", "ver", "scp",
-                           "roles"};
+  j["claims_supported"] = {"sub", "iss",   "aud", "exp", "iat", "nbf",  "tid",
+                           "oid", "appid", "azp", "ver", "scp", "roles"};
   j["tenant_region_scope"] = nullptr;
   j["cloud_instance_name"] = "microsoftonline.com";
   j["msgraph_host"] = "graph.microsoft.com";
@@ -365,8 +366,8 @@ namespace {
 // The discovery documents take GET (and HEAD) only; OAuth's error shape.
 std::optional<HttpResponse> get_only(const RequestContext& ctx) {
   if (is_get(ctx.request.method)) return std::nullopt;
-  HttpResponse res = oauth_error(ctx, 405, "invalid_request",
-                                 "This endpoint takes GET only.");
+  HttpResponse res =
+      oauth_error(ctx, 405, "invalid_request", "This endpoint takes GET only.");
   res.set_header("Allow", "GET");
   return res;
 }

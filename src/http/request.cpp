@@ -8,7 +8,8 @@ bool CaseInsensitiveLess::operator()(std::string_view a,
   size_t n = a.size() < b.size() ? a.size() : b.size();
   for (size_t i = 0; i < n; ++i) {
     char x = core::ascii_lower(a[i]), y = core::ascii_lower(b[i]);
-    if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+    if (x != y)
+      return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
   }
   return a.size() < b.size();
 }
@@ -49,8 +50,7 @@ bool is_form_media_type(std::string_view content_type) {
 }
 
 bool is_readable_body_media_type(std::string_view content_type) {
-  return is_json_media_type(content_type) ||
-         is_form_media_type(content_type);
+  return is_json_media_type(content_type) || is_form_media_type(content_type);
 }
 
 std::string HttpRequest::header(std::string_view name) const {

@@ -44,7 +44,8 @@ const Form kForms[] = {
     {PresencePathForm::Users, {"users", "{id}", "presence"}, 1},
     {PresencePathForm::Me, {"me", "presence"}, -1},
     {PresencePathForm::Communications,
-     {"communications", "presences", "{id}"}, 2},
+     {"communications", "presences", "{id}"},
+     2},
 };
 
 }  // namespace
@@ -71,9 +72,9 @@ uint8_t method_bit(std::string_view m) {
 
 std::string allow_list(uint8_t methods) {
   std::string out;
-  for (auto [bit, name] : {std::pair{kGet, "GET"}, std::pair{kPost, "POST"},
-                           std::pair{kPut, "PUT"},
-                           std::pair{kDelete, "DELETE"}}) {
+  for (auto [bit, name] :
+       {std::pair{kGet, "GET"}, std::pair{kPost, "POST"},
+        std::pair{kPut, "PUT"}, std::pair{kDelete, "DELETE"}}) {
     if (!(methods & bit)) continue;
     if (!out.empty()) out += ", ";
     out += name;
@@ -86,8 +87,8 @@ RouteTable::RouteTable(std::initializer_list<Route> rows) : rows_(rows) {
   for (const Route& r : rows_) {
     std::vector<std::string> t = split_template(r.path);
     if (r.plane != Plane::Graph) {
-      compiled_.push_back({&r, r.plane, t, {}, PresencePathForm::Users, -1,
-                           false, false});
+      compiled_.push_back(
+          {&r, r.plane, t, {}, PresencePathForm::Users, -1, false, false});
       continue;
     }
     // "{version}" then the rest; "{presence}" stands for the three forms.
@@ -96,8 +97,14 @@ RouteTable::RouteTable(std::initializer_list<Route> rows) : rows_(rows) {
     for (std::string_view v : kVersions) {
       auto add = [&](const std::vector<std::string>& tail,
                      PresencePathForm form, int user) {
-        Compiled c{&r,   Plane::Graph, {std::string(v)}, std::string(v),
-                   form, user < 0 ? -1 : user + 1, false, false};
+        Compiled c{&r,
+                   Plane::Graph,
+                   {std::string(v)},
+                   std::string(v),
+                   form,
+                   user < 0 ? -1 : user + 1,
+                   false,
+                   false};
         c.segments.insert(c.segments.end(), tail.begin(), tail.end());
         c.action = r.methods == kPost && !is_param(c.segments.back()) &&
                    c.segments.back()[0] != '$';
@@ -207,9 +214,10 @@ RouteMatch RouteTable::match(std::string_view method,
     m.args.presence.form = c->form;
     m.args.has_presence = c->presence;
     // The user is known once the path reached it and its presence.
-    size_t known = c->user_param < 0 ? 0 : (c->form == PresencePathForm::Users
-                                                ? c->user_param + 2
-                                                : c->user_param + 1);
+    size_t known = c->user_param < 0 ? 0
+                                     : (c->form == PresencePathForm::Users
+                                            ? c->user_param + 2
+                                            : c->user_param + 1);
     if (c->user_param >= 0 && deepest >= known) {
       m.args.presence.user = seg[c->user_param];
       m.args.presence.user_key = store::to_lower_ascii(m.args.presence.user);
@@ -232,8 +240,8 @@ RouteMatch RouteTable::match(std::string_view method,
   if (seg.size() == 1) {
     m.segment = std::string(version);
   } else {
-    m.segment = deepest < seg.size() ? seg[std::max<size_t>(deepest, 1)]
-                                     : seg.back();
+    m.segment =
+        deepest < seg.size() ? seg[std::max<size_t>(deepest, 1)] : seg.back();
   }
   return m;
 }

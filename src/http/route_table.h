@@ -54,14 +54,14 @@ struct PresenceRoute {
 
 // What the matched row hands its handler.
 struct RouteArgs {
-  std::string_view version;  // Graph rows: "v1.0" or "beta"
-  PresenceRoute presence;    // Graph presence rows
-  bool has_presence = false; // the row is one of a {presence} path
+  std::string_view version;   // Graph rows: "v1.0" or "beta"
+  PresenceRoute presence;     // Graph presence rows
+  bool has_presence = false;  // the row is one of a {presence} path
   // The decoded values of the template's {…} segments, in order.
   std::vector<std::string> params;
   // The decoded path segments after any /tenants/{t} prefix.
   const std::vector<std::string>* segments = nullptr;
-  std::string_view query;  // raw
+  std::string_view query;                   // raw
   const class RouteTable* table = nullptr;  // the table that matched
   const class Router* router = nullptr;     // that ran it ($batch items)
 };
@@ -134,12 +134,12 @@ class RouteHandler {
 // (users/{id}/presence, me/presence, communications/presences/{id}), and
 // the row is listed once per concrete path.
 struct Route {
-  uint8_t methods;             // Method bits
-  std::string_view path;       // template, from the root, e.g. "/_mock/clock"
+  uint8_t methods;        // Method bits
+  std::string_view path;  // template, from the root, e.g. "/_mock/clock"
   Plane plane;
   std::string_view operation;  // journal, fault rules, throttling, auth
   RouteHandler handler;
-  uint8_t flags = 0;           // RouteFlag bits
+  uint8_t flags = 0;  // RouteFlag bits
 };
 
 // A request's path matched against the table.
@@ -153,8 +153,8 @@ struct RouteMatch {
   Kind kind = Kind::UnknownPath;
   const Route* route = nullptr;
   RouteArgs args;
-  uint8_t allow = 0;     // Method bits of the rows serving the path
-  std::string segment;   // the Graph segment to name in the 404
+  uint8_t allow = 0;    // Method bits of the rows serving the path
+  std::string segment;  // the Graph segment to name in the 404
 };
 
 class RouteTable {
@@ -173,8 +173,7 @@ class RouteTable {
   }
   // The same when the plane is known (plane_of(segments)).
   RouteMatch match(std::string_view method,
-                   const std::vector<std::string>& segments,
-                   Plane plane) const;
+                   const std::vector<std::string>& segments, Plane plane) const;
   // The plane a path belongs to without matching a row (tenant choice,
   // journaling): _mock, identity documents, else Graph.
   Plane plane_of(const std::vector<std::string>& segments) const;
@@ -193,9 +192,9 @@ class RouteTable {
     std::vector<std::string> segments;  // literal, or "{…}" for a param
     std::string version;                // Graph rows
     graph::PresencePathForm form = graph::PresencePathForm::Users;
-    int user_param = -1;                // segment index of the user, if any
-    bool presence = false;              // a {presence} path
-    bool action = false;                // the last segment is an action name
+    int user_param = -1;    // segment index of the user, if any
+    bool presence = false;  // a {presence} path
+    bool action = false;    // the last segment is an action name
   };
   bool matches(const Compiled& c, const std::vector<std::string>& seg,
                size_t& depth) const;

@@ -105,7 +105,8 @@ std::vector<std::pair<std::string, std::string>> query_params(
     std::string_view name = pair.substr(0, eq);
     std::string_view value =
         eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (!name.empty()) out.emplace_back(percent_decode(name), percent_decode(value));
+    if (!name.empty())
+      out.emplace_back(percent_decode(name), percent_decode(value));
     i = j + 1;
   }
   return out;
@@ -204,8 +205,8 @@ HttpResponse Router::handle(const HttpRequest& request,
       ctx.tenant = control_read ? service_.tenants->find_or_fresh(tenant)
                                 : service_.tenants->find_or_create(tenant);
       if (!ctx.tenant) {
-        ctx.tenant = service_.tenants->find_or_create(
-            store::TenantRegistry::kDefault);
+        ctx.tenant =
+            service_.tenants->find_or_create(store::TenantRegistry::kDefault);
         ctx.now = ctx.tenant->clock().now();
         throw errors::too_many_tenants(service_.tenants->max_tenants());
       }
@@ -367,8 +368,8 @@ HttpResponse transport_error_response(int status, core::TimePoint now,
                              ? std::string(client_request_id)
                              : request_id;
     res.body = graph::error_body(graph::default_code_for_status(status),
-                                 graph::default_message_for_status(status),
-                                 now, request_id, client);
+                                 graph::default_message_for_status(status), now,
+                                 request_id, client);
     res.set_header("Content-Type", "application/json");
     add_common_headers(res, request_id, client, now);
   } catch (...) {

@@ -14,12 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "app/service.h"
 #include "core/time.h"
 #include "graph/graph_error.h"
 #include "graph/jwt.h"
 #include "http/request.h"
 #include "http/route_table.h"
-#include "app/service.h"
 #include "store/tenants.h"
 
 namespace gpm::http {
@@ -73,9 +73,9 @@ class Router {
   // With `refusal`, the request is answered with that error instead of
   // being dispatched, but otherwise handled alike (tenant, headers,
   // journal, access log): for what the transport or $batch refuses.
-  HttpResponse handle(const HttpRequest& request,
-                      const graph::GraphError* refusal = nullptr) const
-      noexcept;
+  HttpResponse handle(
+      const HttpRequest& request,
+      const graph::GraphError* refusal = nullptr) const noexcept;
   // The Graph error response for `error` without journaling, for a request
   // httplib could not hand over whole (an exception in its own code).
   HttpResponse reject(const HttpRequest& request,

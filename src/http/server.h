@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
-#include "http/router.h"
 #include "app/service.h"
+#include "http/router.h"
 
 namespace gpm::net {
 class ConnectionEngine;

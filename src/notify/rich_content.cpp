@@ -224,9 +224,10 @@ std::optional<std::string> aes256_cbc_encrypt(const ContentKey& key,
   std::string out(plaintext.size() + 16, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   int n1 = 0, n2 = 0;
-  if (EVP_EncryptUpdate(ctx.get(), o, &n1,
-                        reinterpret_cast<const unsigned char*>(plaintext.data()),
-                        static_cast<int>(plaintext.size())) != 1 ||
+  if (EVP_EncryptUpdate(
+          ctx.get(), o, &n1,
+          reinterpret_cast<const unsigned char*>(plaintext.data()),
+          static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), o + n1, &n2) != 1)
     return std::nullopt;
   out.resize(static_cast<std::size_t>(n1 + n2));

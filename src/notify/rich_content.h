@@ -96,9 +96,9 @@ CertificateCheck check_rich_properties(
 // --- §7.2 ------------------------------------------------------------------
 
 struct EncryptedContent {
-  std::string data;             // base64
-  std::string data_signature;   // base64
-  std::string data_key;         // base64
+  std::string data;            // base64
+  std::string data_signature;  // base64
+  std::string data_key;        // base64
   std::string encryption_certificate_id;
   std::string encryption_certificate_thumbprint;
 };

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include "store/journal.h"
 #include "core/ascii.h"
+#include "store/journal.h"
 
 namespace gpm::store {
 namespace {
@@ -115,9 +115,9 @@ void FaultEngine::set_latency(const std::string& operation,
     global_latency_ = std::move(l);
     return;
   }
-  auto it = std::find_if(
-      op_latency_.begin(), op_latency_.end(),
-      [&](const auto& e) { return iequals(e.first, operation); });
+  auto it =
+      std::find_if(op_latency_.begin(), op_latency_.end(),
+                   [&](const auto& e) { return iequals(e.first, operation); });
   if (!l) {
     if (it != op_latency_.end()) op_latency_.erase(it);
   } else if (it != op_latency_.end()) {
@@ -227,8 +227,7 @@ std::chrono::milliseconds FaultEngine::draw(Latency& l) {
   // values is far below anything a test could see.
   auto span = static_cast<uint64_t>(hi - lo) + 1;
   ++l.draws;
-  return std::chrono::milliseconds(lo +
-                                   static_cast<int64_t>(l.rng() % span));
+  return std::chrono::milliseconds(lo + static_cast<int64_t>(l.rng() % span));
 }
 
 bool FaultEngine::idle() const {

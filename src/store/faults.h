@@ -59,9 +59,9 @@ enum class FaultActionKind {
 
 struct FaultAction {
   FaultActionKind kind = FaultActionKind::Status;
-  int status = 503;        // Status only: 400..599
-  std::string code;        // Status only; empty: the default for `status`
-  std::string message;     // Status only; empty: the default for `status`
+  int status = 503;     // Status only: 400..599
+  std::string code;     // Status only; empty: the default for `status`
+  std::string message;  // Status only; empty: the default for `status`
   // Status only: the Retry-After header value as it is sent ("7", "2.5",
   // or an HTTP date); nullopt: none.
   std::optional<std::string> retry_after;
@@ -80,9 +80,9 @@ struct FaultRule {
   bool check_retry_after = false;
 
   // Reported state (ignored by add()).
-  uint64_t matched = 0;  // matching calls seen
-  uint64_t fired = 0;    // times the action ran
-  bool exhausted = false;  // fired its count: matches nothing any more
+  uint64_t matched = 0;          // matching calls seen
+  uint64_t fired = 0;            // times the action ran
+  bool exhausted = false;        // fired its count: matches nothing any more
   uint64_t retry_waited = 0;     // next call came after >= Retry-After
   uint64_t retry_too_early = 0;  // next call came sooner
 };
@@ -99,7 +99,7 @@ struct FaultCall {
 // whose schedule fires), plus the latency.
 struct FaultDecision {
   std::optional<FaultAction> action;
-  std::string rule_id;                  // of the firing rule, if any
+  std::string rule_id;                   // of the firing rule, if any
   std::chrono::milliseconds latency{0};  // to add before the handler
 };
 
@@ -184,7 +184,8 @@ class FaultEngine {
   uint64_t next_id_ = 1;                   // Guarded by mutex_
   std::optional<Latency> global_latency_;  // Guarded by mutex_
   // By operation name as given to set_latency, looked up ignoring case.
-  std::vector<std::pair<std::string, Latency>> op_latency_;  // Guarded by mutex_
+  std::vector<std::pair<std::string, Latency>>
+      op_latency_;  // Guarded by mutex_
 };
 
 }  // namespace gpm::store

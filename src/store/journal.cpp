@@ -11,7 +11,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
     if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       star_t = t;
-    } else if (p < pattern.size() && core::ascii_lower(pattern[p]) == core::ascii_lower(text[t])) {
+    } else if (p < pattern.size() &&
+               core::ascii_lower(pattern[p]) == core::ascii_lower(text[t])) {
       ++p;
       ++t;
     } else if (star != std::string_view::npos) {

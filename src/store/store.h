@@ -86,7 +86,7 @@ class Store {
   std::unordered_map<std::string, std::string> overlay_upn_;
   // Base ids deleted or replaced wholesale. Guarded by mutex_.
   std::unordered_set<std::string> hidden_;
-  bool hide_all_base_ = false;            // Guarded by mutex_
+  bool hide_all_base_ = false;                             // Guarded by mutex_
   std::optional<std::optional<std::string>> me_override_;  // Guarded by mutex_
 };
 

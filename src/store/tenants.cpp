@@ -48,8 +48,7 @@ TenantRegistry::TenantRegistry(std::shared_ptr<const Base> base,
       max_tenants_(max_tenants),
       journal_size_(journal_size),
       throttle_settings_(throttle_settings),
-      fault_setup_(
-          std::make_shared<const FaultSetup>(std::move(fault_setup))) {
+      fault_setup_(std::make_shared<const FaultSetup>(std::move(fault_setup))) {
   tenants_.emplace(kDefault,
                    std::make_shared<Tenant>(kDefault, base_, system_clock_,
                                             manual_start_, journal_size_,
@@ -60,9 +59,9 @@ std::shared_ptr<Tenant> TenantRegistry::find_or_create(const std::string& id) {
   std::lock_guard lock(mutex_);
   if (auto it = tenants_.find(id); it != tenants_.end()) return it->second;
   if (tenants_.size() >= max_tenants_) return nullptr;
-  auto t = std::make_shared<Tenant>(id, base_, system_clock_, manual_start_,
-                                    journal_size_, throttle_settings_,
-                                    fault_setup_);
+  auto t =
+      std::make_shared<Tenant>(id, base_, system_clock_, manual_start_,
+                               journal_size_, throttle_settings_, fault_setup_);
   tenants_.emplace(id, t);
   return t;
 }

@@ -34,9 +34,9 @@ Admission Throttle::admit(const std::string& app_key, core::TimePoint now) {
   core::Duration left = w.start + settings_.window - now;
   auto seconds = std::chrono::ceil<std::chrono::seconds>(left);
   // A system clock that stepped back can leave more than one window.
-  seconds = std::clamp(seconds, std::chrono::seconds(1),
-                       std::chrono::ceil<std::chrono::seconds>(
-                           settings_.window));
+  seconds =
+      std::clamp(seconds, std::chrono::seconds(1),
+                 std::chrono::ceil<std::chrono::seconds>(settings_.window));
   return {false, seconds};
 }
 

@@ -16,7 +16,8 @@ Base::Base(Snapshot s) {
     uint32_t i = find(u.id);
     if (i != npos && records_[i].whole != npos) {
       // The last one wins, its UPN too.
-      records_[i].upn_hash = static_cast<uint32_t>(hash_text(u.user_principal_name));
+      records_[i].upn_hash =
+          static_cast<uint32_t>(hash_text(u.user_principal_name));
       whole_[records_[i].whole] = std::move(u);
       add_upn(upn_of(records_[i]), records_[i].upn_hash, i);
       continue;
@@ -143,7 +144,8 @@ bool Base::add_compact(std::string_view id, std::string_view upn,
     r.activity = static_cast<uint8_t>(session->state.activity);
     r.set_at = session->set_at.time_since_epoch().count();
     r.has_expiry = session->expires_at.has_value();
-    if (r.has_expiry) r.expires_at = session->expires_at->time_since_epoch().count();
+    if (r.has_expiry)
+      r.expires_at = session->expires_at->time_since_epoch().count();
   }
   // The id is a GUID: found and hashed by its bits alone.
   if (find_guid(r.id) != npos) return false;
@@ -240,7 +242,8 @@ const User& Base::get(uint32_t i, User& scratch) const {
     s.state = {static_cast<core::Availability>(r.availability),
                static_cast<core::Activity>(r.activity)};
     s.set_at = core::TimePoint(core::Duration(r.set_at));
-    if (r.has_expiry) s.expires_at = core::TimePoint(core::Duration(r.expires_at));
+    if (r.has_expiry)
+      s.expires_at = core::TimePoint(core::Duration(r.expires_at));
     s.is_client = r.is_client;
     scratch.presence.put_session(std::move(s), loaded_at);
   }

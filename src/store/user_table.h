@@ -77,8 +77,8 @@ class Base {
     friend bool operator==(const Guid&, const Guid&) = default;
   };
   struct Record {
-    Guid id;                      // compact records only
-    uint32_t whole = npos;        // index into whole_, or npos if compact
+    Guid id;                // compact records only
+    uint32_t whole = npos;  // index into whole_, or npos if compact
     uint32_t upn_off = 0, name_off = 0, sid_off = 0;
     uint16_t upn_len = 0, name_len = 0, sid_len = 0;
     uint32_t upn_hash = 0;  // hash_text of the UPN, for rehashing
@@ -104,7 +104,7 @@ class Base {
   std::vector<Record> records_;
   std::vector<User> whole_;
   std::string arena_;
-  std::string last_sid_;   // the session id appended last (shared)
+  std::string last_sid_;  // the session id appended last (shared)
   uint32_t last_sid_off_ = 0;
   // Open addressing, linear probing: record index + 1, 0 = empty.
   std::vector<uint32_t> by_id_, by_upn_;

@@ -1,6 +1,4 @@
 #include "tz/time_zone.h"
-#include "tz/zone_names.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <array>
@@ -12,6 +10,9 @@
 #include <iterator>
 #include <utility>
 #include <vector>
+
+#include "core/ascii.h"
+#include "tz/zone_names.h"
 
 namespace gpm::tz {
 
@@ -61,10 +62,10 @@ unsigned weekday_of(int64_t days_since_epoch) {
 struct RuleDate {
   enum class Kind { kJulianNoLeap, kZeroBasedDay, kMonthWeekDay };
   Kind kind = Kind::kMonthWeekDay;
-  int day = 0;           // Jn: 1..365; n: 0..365; M: weekday 0..6
-  unsigned month = 0;    // M only
-  unsigned week = 0;     // M only, 1..5 (5 = last)
-  int32_t time = 7200;   // local time of day of the change, seconds
+  int day = 0;          // Jn: 1..365; n: 0..365; M: weekday 0..6
+  unsigned month = 0;   // M only
+  unsigned week = 0;    // M only, 1..5 (5 = last)
+  int32_t time = 7200;  // local time of day of the change, seconds
 
   // Local seconds (wall clock before the change) of the change in `y`.
   int64_t local_seconds(int y) const {
@@ -99,8 +100,8 @@ struct PosixRule {
   RuleDate start, end;  // start: std -> dst; end: dst -> std
 
   struct Event {
-    int64_t at;      // UTC seconds
-    int order;       // at equal instants an end sorts before a start
+    int64_t at;  // UTC seconds
+    int order;   // at equal instants an end sorts before a start
     int32_t off_after;
   };
 
@@ -281,10 +282,10 @@ class TzStringParser {
 // A zone: the offset (seconds east of UTC) in force at any UTC instant.
 
 struct TimeZoneDb::Zone {
-  int32_t initial_off = 0;             // before the first transition
-  std::vector<int64_t> trans;          // strictly increasing, UTC seconds
-  std::vector<int32_t> off_after;      // offset from trans[i] on
-  std::optional<PosixRule> footer;     // after the last transition
+  int32_t initial_off = 0;          // before the first transition
+  std::vector<int64_t> trans;       // strictly increasing, UTC seconds
+  std::vector<int32_t> off_after;   // offset from trans[i] on
+  std::optional<PosixRule> footer;  // after the last transition
 
   bool footer_applies(int64_t t) const {
     return footer && (trans.empty() || t > trans.back());
@@ -294,8 +295,7 @@ struct TimeZoneDb::Zone {
     if (footer_applies(t)) return footer->offset_at(t);
     auto it = std::upper_bound(trans.begin(), trans.end(), t);
     if (it == trans.begin()) return initial_off;
-    return off_after[static_cast<size_t>(std::distance(trans.begin(), it)) -
-                     1];
+    return off_after[static_cast<size_t>(std::distance(trans.begin(), it)) - 1];
   }
 
   // Instants in (a, b] at which the offset may change.
@@ -462,8 +462,7 @@ std::shared_ptr<const Zone> parse_tzif(std::string_view data) {
     o = r.i32();
     uint8_t isdst = r.u8();
     uint8_t desigidx = r.u8();
-    if (o < kMinUtoff || o > kMaxUtoff || isdst > 1 ||
-        desigidx >= h->charcnt) {
+    if (o < kMinUtoff || o > kMaxUtoff || isdst > 1 || desigidx >= h->charcnt) {
       return nullptr;
     }
   }
@@ -505,8 +504,7 @@ std::shared_ptr<const Zone> load_file(const std::string& path) {
 std::optional<int64_t> local_seconds(const core::DateTimeParts& p) {
   if (p.year < -30000 || p.year > 30000 || p.month < 1 || p.month > 12 ||
       p.day < 1 || p.day > days_in_month(p.year, p.month) || p.hour > 23 ||
-      p.minute > 59 || p.second > 60 || p.nanos < 0 ||
-      p.nanos > 999'999'999) {
+      p.minute > 59 || p.second > 60 || p.nanos < 0 || p.nanos > 999'999'999) {
     return std::nullopt;
   }
   return days_from_civil(p.year, p.month, p.day) * kSecondsPerDay +
@@ -557,8 +555,8 @@ std::optional<core::TimePoint> TimeZoneDb::local_to_utc(
     auto l = local_seconds(local);
     if (!l) return std::nullopt;
     int64_t utc = z->local_to_utc(*l);
-    using std::chrono::seconds;
     using std::chrono::nanoseconds;
+    using std::chrono::seconds;
     // Keep one second of slack each side for the fraction.
     constexpr int64_t kMax =
         std::chrono::duration_cast<seconds>(core::Duration::max()).count() - 1;

@@ -36,11 +36,10 @@ bool safe_iana_name(std::string_view n) {
 // offsets Etc/GMT-14 .. Etc/GMT+12 (POSIX signs: Etc/GMT+5 is UTC-5).
 std::optional<int32_t> builtin_offset(std::string_view n) {
   static constexpr std::array<std::string_view, 18> kUtc = {
-      "UTC",           "Etc/UTC",  "UCT",         "Etc/UCT",
-      "GMT",           "Etc/GMT",  "Universal",   "Etc/Universal",
-      "Zulu",          "Etc/Zulu", "Greenwich",   "Etc/Greenwich",
-      "GMT0",          "Etc/GMT0", "GMT+0",       "GMT-0",
-      "Etc/GMT+0",     "Etc/GMT-0"};
+      "UTC",       "Etc/UTC",       "UCT",           "Etc/UCT",  "GMT",
+      "Etc/GMT",   "Universal",     "Etc/Universal", "Zulu",     "Etc/Zulu",
+      "Greenwich", "Etc/Greenwich", "GMT0",          "Etc/GMT0", "GMT+0",
+      "GMT-0",     "Etc/GMT+0",     "Etc/GMT-0"};
   for (auto u : kUtc) {
     if (n == u) return 0;
   }
@@ -219,8 +218,7 @@ std::span<const WindowsZoneMapping> windows_zone_mappings() {
   return kWindowsZones;
 }
 
-std::optional<std::string_view> windows_to_iana(
-    std::string_view windows_name) {
+std::optional<std::string_view> windows_to_iana(std::string_view windows_name) {
   for (const auto& m : kWindowsZones) {
     if (iequals(m.windows, windows_name)) return m.iana;
   }

@@ -4,9 +4,10 @@
 // the library's ceiling on this machine.
 //
 // Usage: bare-httplib PORT [THREADS]
+#include <httplib.h>
+
 #include <cstdio>
 #include <cstdlib>
-#include <httplib.h>
 
 int main(int argc, char** argv) {
   if (argc < 2) {

@@ -8,6 +8,7 @@
 //                      [--runs N] [--no-port-arg] [-- extra server args...]
 // --no-port-arg: the server takes its port from its own configuration
 // (nginx, for the reference figure); PORT is only where the probe polls.
+#include <httplib.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -17,7 +18,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <httplib.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -109,7 +109,8 @@ double measure(const Options& o) {
                .count();
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // the poll period
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(1));  // the poll period
   }
   kill(pid, SIGTERM);
   int status = 0;
@@ -132,10 +133,10 @@ int main(int argc, char** argv) {
     std::printf("run %d: %.2f ms\n", i + 1, ms);
   }
   std::sort(times.begin(), times.end());
-  double median = times.size() % 2
-                      ? times[times.size() / 2]
-                      : (times[times.size() / 2 - 1] + times[times.size() / 2]) /
-                            2;
+  double median =
+      times.size() % 2
+          ? times[times.size() / 2]
+          : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
   std::printf("median: %.2f ms\n", median);
   return 0;
 }

@@ -38,7 +38,8 @@ std::string check_graph_error(const R& reply, int status,
   }
   auto ct = reply.headers.find("Content-Type");
   CHECK(ct != reply.headers.end());
-  if (ct != reply.headers.end()) CHECK(media_type(ct->second) == "application/json");
+  if (ct != reply.headers.end())
+    CHECK(media_type(ct->second) == "application/json");
   REQUIRE_MESSAGE(reply.json.has_value(), "error body is not JSON");
   const nlohmann::json& body = *reply.json;
   REQUIRE(body.is_object());
@@ -144,8 +145,8 @@ inline void check_state_view_shape(const nlohmann::json& view) {
   REQUIRE(view.is_object());
   for (const char* key :
        {"id", "userPrincipalName", "displayName", "presence", "sequenceNumber",
-        "sessions", "preferredPresence", "statusMessage",
-        "outOfOfficeSettings", "workLocation"}) {
+        "sessions", "preferredPresence", "statusMessage", "outOfOfficeSettings",
+        "workLocation"}) {
     CHECK_MESSAGE(view.contains(key), key);
   }
   CHECK(view.size() == 10);
@@ -159,13 +160,14 @@ inline void check_state_view_shape(const nlohmann::json& view) {
   for (const nlohmann::json& s : sessions) {
     INFO(s.dump());
     REQUIRE(s.is_object());
-    for (const char* key : {"sessionId", "kind", "availability", "activity",
-                            "setAt", "stage", "current", "nextStageAt",
-                            "expiresAt"}) {
+    for (const char* key :
+         {"sessionId", "kind", "availability", "activity", "setAt", "stage",
+          "current", "nextStageAt", "expiresAt"}) {
       CHECK_MESSAGE(s.contains(key), key);
     }
     CHECK(s.size() == 9);
-    CHECK((s.value("kind", "") == "app" || s.value("kind", "") == "teamsClient"));
+    CHECK(
+        (s.value("kind", "") == "app" || s.value("kind", "") == "teamsClient"));
     const std::string stage = s.value("stage", "");
     CHECK((stage == "active" || stage == "inactive" || stage == "away"));
     CHECK(pair_in(s.value("current", nlohmann::json())) != "?");

@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -7,7 +8,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -75,7 +75,8 @@ Endpoint endpoint() {
   Endpoint ep;
   std::string url = options().base_url;
   auto scheme_end = url.find("://");
-  ep.scheme = scheme_end == std::string::npos ? "http" : url.substr(0, scheme_end);
+  ep.scheme =
+      scheme_end == std::string::npos ? "http" : url.substr(0, scheme_end);
   std::string rest =
       scheme_end == std::string::npos ? url : url.substr(scheme_end + 3);
   rest = rest.substr(0, rest.find('/'));
@@ -111,9 +112,7 @@ httplib::Client& thread_client() {
   return *client;
 }
 
-std::string error_name(httplib::Error e) {
-  return httplib::to_string(e);
-}
+std::string error_name(httplib::Error e) { return httplib::to_string(e); }
 
 }  // namespace
 
@@ -164,7 +163,8 @@ Reply request(const std::string& method, const std::string& path,
     return reply;
   }
   reply.status = res.status;
-  for (const auto& [name, value] : res.headers) reply.headers.emplace(name, value);
+  for (const auto& [name, value] : res.headers)
+    reply.headers.emplace(name, value);
   reply.body = res.body;
   reply.json = parse_json(reply.body);
   return reply;
@@ -253,10 +253,10 @@ Reply set_status_message(std::string_view version, PathForm form,
 }
 
 Reply get_presences_by_user_id(std::string_view version, const json& body) {
-  return request("POST",
-                 "/" + std::string(version) +
-                     "/communications/getPresencesByUserId",
-                 body.dump());
+  return request(
+      "POST",
+      "/" + std::string(version) + "/communications/getPresencesByUserId",
+      body.dump());
 }
 
 json presence_state(const std::string& user, const Headers& headers) {
@@ -307,13 +307,12 @@ std::string format_local(TimePoint t) {
   year_month_day ymd{day};
   hh_mm_ss<seconds> hms{floor<seconds>(t - day)};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d",
-                static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
+  std::snprintf(
+      buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d",
+      static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+      static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+      static_cast<int>(hms.minutes().count()),
+      static_cast<int>(hms.seconds().count()));
   return buf;
 }
 
@@ -324,7 +323,8 @@ std::optional<TimePoint> parse_instant(std::string_view text) {
     int value = 0;
     auto [ptr, ec] =
         std::from_chars(text.data() + pos, text.data() + pos + len, value);
-    if (ec != std::errc() || ptr != text.data() + pos + len) return std::nullopt;
+    if (ec != std::errc() || ptr != text.data() + pos + len)
+      return std::nullopt;
     return value;
   };
   if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
@@ -343,7 +343,8 @@ std::optional<TimePoint> parse_instant(std::string_view text) {
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
     int scale = 100;
-    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+    while (pos < text.size() &&
+           std::isdigit(static_cast<unsigned char>(text[pos]))) {
       frac += milliseconds{(text[pos] - '0') * scale};
       scale /= 10;
       ++pos;
@@ -396,9 +397,9 @@ std::optional<TimePoint> tenant_now(std::string_view tenant) {
 
 Reply get_presence_in(std::string_view tenant, const std::string& user,
                       const Headers& headers) {
-  return request("GET",
-                 in_tenant(tenant, presence_path("v1.0", PathForm::Users, user)),
-                 std::nullopt, headers);
+  return request(
+      "GET", in_tenant(tenant, presence_path("v1.0", PathForm::Users, user)),
+      std::nullopt, headers);
 }
 
 Reply set_presence_in(std::string_view tenant, const std::string& user,
@@ -411,19 +412,21 @@ Reply set_presence_in(std::string_view tenant, const std::string& user,
                {"availability", availability},
                {"activity", activity}};
   if (expiration_duration) body["expirationDuration"] = *expiration_duration;
-  return request("POST",
-                 in_tenant(tenant, presence_path("v1.0", PathForm::Users, user) +
-                                       "/setPresence"),
-                 body.dump(), headers);
+  return request(
+      "POST",
+      in_tenant(tenant,
+                presence_path("v1.0", PathForm::Users, user) + "/setPresence"),
+      body.dump(), headers);
 }
 
 Reply clear_presence_in(std::string_view tenant, const std::string& user,
                         const std::string& session_id, const Headers& headers) {
   json body = {{"sessionId", session_id}};
-  return request("POST",
-                 in_tenant(tenant, presence_path("v1.0", PathForm::Users, user) +
-                                       "/clearPresence"),
-                 body.dump(), headers);
+  return request(
+      "POST",
+      in_tenant(tenant, presence_path("v1.0", PathForm::Users, user) +
+                            "/clearPresence"),
+      body.dump(), headers);
 }
 
 // ---- Raw TCP ----------------------------------------------------------------
@@ -494,7 +497,8 @@ RawConnection::RawConnection() {
       // The name or address in the URL must be in the certificate.
       X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
       std::string host = ep.host;
-      if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+      if (host.size() > 2 && host.front() == '[')
+        host = host.substr(1, host.size() - 2);
       if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
         SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                  host.data());
@@ -545,8 +549,9 @@ bool RawConnection::send_all(std::string_view bytes) {
     ssize_t n;
     if (ssl_ != nullptr) {
       ERR_clear_error();
-      n = SSL_write(static_cast<SSL*>(ssl_), bytes.data(),
-                    static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
+      n = SSL_write(
+          static_cast<SSL*>(ssl_), bytes.data(),
+          static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
     } else {
       n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     }

@@ -11,13 +11,12 @@
 #include <cstddef>
 #include <initializer_list>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace conformance {
 
@@ -28,7 +27,7 @@ struct Options {
   std::string user = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
   std::string other_user = "66825e03-7ef5-42da-9069-724602c31f6b";
   std::string app = "22553876-f5ab-4529-bffb-cfe50aa89f87";
-  std::string target = "mock";  // "mock" or "graph"
+  std::string target = "mock";      // "mock" or "graph"
   std::string auth = "permissive";  // "permissive" or "strict" (main.cpp)
   // PEM file of the CA (or self-signed certificate) that an https://
   // base URL is verified against; empty: the system's trust store.
@@ -87,21 +86,19 @@ std::string presence_path(std::string_view version, PathForm form,
 
 Reply get_presence(std::string_view version, PathForm form,
                    const std::string& user, const Headers& headers = {});
-Reply set_presence(std::string_view version, PathForm form,
-                   const std::string& user, const std::string& session_id,
-                   const std::string& availability,
-                   const std::string& activity,
-                   const std::optional<std::string>& expiration_duration =
-                       std::nullopt,
-                   const Headers& headers = {});
+Reply set_presence(
+    std::string_view version, PathForm form, const std::string& user,
+    const std::string& session_id, const std::string& availability,
+    const std::string& activity,
+    const std::optional<std::string>& expiration_duration = std::nullopt,
+    const Headers& headers = {});
 Reply clear_presence(std::string_view version, PathForm form,
                      const std::string& user, const std::string& session_id,
                      const Headers& headers = {});
-Reply set_preferred(std::string_view version, PathForm form,
-                    const std::string& user, const std::string& availability,
-                    const std::string& activity,
-                    const std::optional<std::string>& expiration_duration =
-                        std::nullopt);
+Reply set_preferred(
+    std::string_view version, PathForm form, const std::string& user,
+    const std::string& availability, const std::string& activity,
+    const std::optional<std::string>& expiration_duration = std::nullopt);
 Reply clear_preferred(std::string_view version, PathForm form,
                       const std::string& user);
 Reply set_status_message(std::string_view version, PathForm form,
@@ -152,13 +149,12 @@ std::optional<TimePoint> tenant_now(std::string_view tenant);
 // token unless `headers` name Authorization).
 Reply get_presence_in(std::string_view tenant, const std::string& user,
                       const Headers& headers = {});
-Reply set_presence_in(std::string_view tenant, const std::string& user,
-                      const std::string& session_id,
-                      const std::string& availability,
-                      const std::string& activity,
-                      const std::optional<std::string>& expiration_duration =
-                          std::nullopt,
-                      const Headers& headers = {});
+Reply set_presence_in(
+    std::string_view tenant, const std::string& user,
+    const std::string& session_id, const std::string& availability,
+    const std::string& activity,
+    const std::optional<std::string>& expiration_duration = std::nullopt,
+    const Headers& headers = {});
 Reply clear_presence_in(std::string_view tenant, const std::string& user,
                         const std::string& session_id,
                         const Headers& headers = {});
@@ -209,9 +205,9 @@ class RawConnection {
 };
 
 // Connects, sends `bytes`, reads one reply.
-RawReply raw_exchange(std::string_view bytes,
-                      std::chrono::milliseconds timeout =
-                          std::chrono::milliseconds(3000));
+RawReply raw_exchange(
+    std::string_view bytes,
+    std::chrono::milliseconds timeout = std::chrono::milliseconds(3000));
 
 // "Host: 127.0.0.1:PORT" for hand-written requests.
 std::string host_header();

@@ -19,8 +19,9 @@ std::string health_request() {
 }  // namespace
 
 TEST_SUITE("mock-only") {
-  TEST_CASE("120 idle keep-alive connections do not delay a new "
-            "client, and each stays usable") {
+  TEST_CASE(
+      "120 idle keep-alive connections do not delay a new "
+      "client, and each stays usable") {
     // More idle connections than the default 64 worker threads: a design
     // where each idle connection holds a worker would make the new client
     // wait for the keep-alive timeout (5 s).
@@ -34,7 +35,8 @@ TEST_SUITE("mock-only") {
       INFO("idle connection " << i << ": " << r.describe());
       REQUIRE(r.status == 200);
       auto connection = r.headers.find("Connection");
-      REQUIRE((connection == r.headers.end() || lower(connection->second) != "close"));
+      REQUIRE((connection == r.headers.end() ||
+               lower(connection->second) != "close"));
       idle.push_back(std::move(conn));
     }
 
@@ -50,8 +52,8 @@ TEST_SUITE("mock-only") {
                           std::chrono::steady_clock::now() - started)
                           .count();
     INFO(fresh.describe());
-    MESSAGE("new client's GET with " << kIdle << " idle connections open: " << ms
-                                     << " ms");
+    MESSAGE("new client's GET with "
+            << kIdle << " idle connections open: " << ms << " ms");
     CHECK(fresh.status == 200);
     // Generous for a shared, noisy machine; the failure this guards against
     // is a wait for idle connections to time out (5 s).

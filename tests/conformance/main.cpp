@@ -8,9 +8,9 @@
 //
 // Our options are consumed here; everything else goes to doctest.
 #define DOCTEST_CONFIG_IMPLEMENT
-#include <csignal>
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -30,10 +30,12 @@ void usage(std::ostream& out) {
          "  --user        the user /me names (default the fixtures' me)\n"
          "  --other-user  a second user (default 66825e03-...)\n"
          "  --app         the calling app id, used as sessionId\n"
-         "  --target      mock (default) or graph: graph skips mock-only cases\n"
+         "  --target      mock (default) or graph: graph skips mock-only "
+         "cases\n"
          "  --auth        permissive (default): every case but strict-auth;\n"
          "                strict: only the strict-auth cases, for a mock run\n"
-         "                with --auth strict --strict-session-id --clock manual\n"
+         "                with --auth strict --strict-session-id --clock "
+         "manual\n"
          "  --ca-cert     PEM CA certificate an https:// base URL is verified\n"
          "                against (default: the system's trust store)\n";
 }
@@ -49,14 +51,11 @@ int main(int argc, char** argv) {
     const char* name;
     std::string* value;
   };
-  const Flag flags[] = {{"--base-url", &opts.base_url},
-                        {"--token", &opts.token},
-                        {"--user", &opts.user},
-                        {"--other-user", &opts.other_user},
-                        {"--app", &opts.app},
-                        {"--target", &opts.target},
-                        {"--auth", &opts.auth},
-                        {"--ca-cert", &opts.ca_cert}};
+  const Flag flags[] = {
+      {"--base-url", &opts.base_url}, {"--token", &opts.token},
+      {"--user", &opts.user},         {"--other-user", &opts.other_user},
+      {"--app", &opts.app},           {"--target", &opts.target},
+      {"--auth", &opts.auth},         {"--ca-cert", &opts.ca_cert}};
 
   std::vector<std::string> passed;  // argv for doctest
   passed.emplace_back(argc > 0 ? argv[0] : "presence-conformance");

@@ -13,9 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include "app/service.h"
 #include "core/iso_time.h"
 #include "http/router.h"
-#include "app/service.h"
 #include "store/store.h"
 
 namespace {
@@ -52,7 +52,7 @@ struct Mock {
     auto start = gpm::core::parse_iso_datetime("2026-01-01T00:00:00Z");
     c.clock_start = gpm::core::to_time_point_utc(*start);
     c.quiet = true;
-    c.max_tenants = 8;     // bounded state across runs
+    c.max_tenants = 8;  // bounded state across runs
     c.journal_size = 64;
     service = gpm::http::make_service(c, snapshot(*c.clock_start));
     router = std::make_unique<gpm::http::Router>(*service);
@@ -76,8 +76,8 @@ void check_answer(const HttpRequest& req, const HttpResponse& res) {
   // counts.
   std::string sent = req.method + req.target + req.body;
   for (const auto& [k, v] : req.headers) sent += k + v;
-  for (std::string_view leak : {"what()", "std::", "exception", ".cpp",
-                                "/usr/include", "nlohmann"}) {
+  for (std::string_view leak :
+       {"what()", "std::", "exception", ".cpp", "/usr/include", "nlohmann"}) {
     if (res.body.find(leak) != std::string::npos &&
         sent.find(leak) == std::string::npos) {
       fail();
@@ -107,8 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (line.empty()) break;
     size_t colon = line.find(':');
     std::string_view name = line.substr(0, colon);
-    std::string_view value =
-        colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+    std::string_view value = colon == std::string_view::npos
+                                 ? std::string_view()
+                                 : line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     req.headers.emplace(std::string(name), std::string(value));
   }

@@ -59,21 +59,28 @@ const std::vector<std::string> kSessions = {
     "5e55104a-0000-4000-8000-00000000000d"};
 // R3.3.1 (setPresence) and R3.5.1 (setUserPreferredPresence).
 const std::vector<std::pair<std::string, std::string>> kSessionPairs = {
-    {"Available", "Available"}, {"Busy", "InACall"},
-    {"Busy", "InAConferenceCall"}, {"Away", "Away"},
+    {"Available", "Available"},
+    {"Busy", "InACall"},
+    {"Busy", "InAConferenceCall"},
+    {"Away", "Away"},
     {"DoNotDisturb", "Presenting"}};
 const std::vector<std::pair<std::string, std::string>> kPreferredPairs = {
-    {"Available", "Available"}, {"Busy", "Busy"},
-    {"DoNotDisturb", "DoNotDisturb"}, {"BeRightBack", "BeRightBack"},
-    {"Away", "Away"}, {"Offline", "OffWork"}};
+    {"Available", "Available"},
+    {"Busy", "Busy"},
+    {"DoNotDisturb", "DoNotDisturb"},
+    {"BeRightBack", "BeRightBack"},
+    {"Away", "Away"},
+    {"Offline", "OffWork"}};
 const std::set<std::string> kAvailabilities = {
-    "Available", "AvailableIdle", "Away", "BeRightBack", "Busy", "BusyIdle",
-    "DoNotDisturb", "Offline", "PresenceUnknown"};
+    "Available", "AvailableIdle", "Away",    "BeRightBack",    "Busy",
+    "BusyIdle",  "DoNotDisturb",  "Offline", "PresenceUnknown"};
 
 enum class Op { Set, Clear, SetPreferred, ClearPreferred, SetStatus, Get };
-const char* kActions[] = {"setPresence", "clearPresence",
+const char* kActions[] = {"setPresence",
+                          "clearPresence",
                           "setUserPreferredPresence",
-                          "clearUserPreferredPresence", "setStatusMessage",
+                          "clearUserPreferredPresence",
+                          "setStatusMessage",
                           ""};
 
 // What one client saw of one request.
@@ -146,9 +153,15 @@ void run_client(const std::string& tenant, int index, int count,
         "stress-" + std::to_string(index) + "-" + std::to_string(i);
     sent.user = kUsers[pick(kUsers.size())];
     // Writes outnumber reads; clears are frequent so that 404s happen.
-    static constexpr Op kMix[] = {Op::Set, Op::Set, Op::Set, Op::Clear,
-                                  Op::Clear, Op::SetPreferred,
-                                  Op::ClearPreferred, Op::SetStatus, Op::Get};
+    static constexpr Op kMix[] = {Op::Set,
+                                  Op::Set,
+                                  Op::Set,
+                                  Op::Clear,
+                                  Op::Clear,
+                                  Op::SetPreferred,
+                                  Op::ClearPreferred,
+                                  Op::SetStatus,
+                                  Op::Get};
     sent.op = kMix[pick(std::size(kMix))];
     httplib::Headers h = auth;
     h.emplace("client-request-id", sent.client_request_id);
@@ -180,8 +193,8 @@ void run_client(const std::string& tenant, int index, int count,
         // An empty content clears the message (README).
         body = {{"statusMessage",
                  {{"message",
-                   {{"content", pick(5) == 0 ? std::string()
-                                             : sent.client_request_id},
+                   {{"content",
+                     pick(5) == 0 ? std::string() : sent.client_request_id},
                     {"contentType", "text"}}}}}};
         break;
       case Op::Get:
@@ -190,9 +203,9 @@ void run_client(const std::string& tenant, int index, int count,
     httplib::Result res =
         sent.op == Op::Get
             ? c->Get(base.c_str(), h)
-            : c->Post((base + "/" + kActions[static_cast<int>(sent.op)])
-                          .c_str(),
-                      h, body.dump(), "application/json");
+            : c->Post(
+                  (base + "/" + kActions[static_cast<int>(sent.op)]).c_str(), h,
+                  body.dump(), "application/json");
     sent.status = res ? res->status : 0;
     sent.problem = judge(sent.op, sent.user, res);
     out.push_back(std::move(sent));
@@ -211,12 +224,12 @@ json model_json(const Model& m) {
   for (const auto& [id, pair] : m.sessions) {
     sessions[id] = {pair.first, pair.second};
   }
-  return {{"sessions", sessions},
-          {"preferred", m.preferred ? json{m.preferred->first,
-                                           m.preferred->second}
-                                    : json(nullptr)},
-          {"statusMessage", m.status_message ? json(*m.status_message)
-                                             : json(nullptr)}};
+  return {
+      {"sessions", sessions},
+      {"preferred", m.preferred ? json{m.preferred->first, m.preferred->second}
+                                : json(nullptr)},
+      {"statusMessage",
+       m.status_message ? json(*m.status_message) : json(nullptr)}};
 }
 
 // The same fields of a state view of GET /_mock/state.
@@ -239,7 +252,9 @@ json state_json(const json& user) {
 
 }  // namespace
 
-TEST_CASE("Concurrency: random writes from many threads end in the state the journal's write order implies, with no 5xx") {
+TEST_CASE(
+    "Concurrency: random writes from many threads end in the state the "
+    "journal's write order implies, with no 5xx") {
   REQUIRE(!g_opts.base_url.empty());
   auto c = client();
   const std::string tenant =
@@ -268,9 +283,9 @@ TEST_CASE("Concurrency: random writes from many threads end in the state the jou
                       std::ref(per_thread[static_cast<size_t>(t)]));
   }
   for (auto& th : pool) th.join();
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - started)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
 
   std::map<std::string, const Sent*> by_id;
   std::map<int, int> statuses;
@@ -286,8 +301,7 @@ TEST_CASE("Concurrency: random writes from many threads end in the state the jou
   }
   MESSAGE("stress: " << by_id.size() << " requests from " << threads
                      << " threads in " << seconds << " s ("
-                     << static_cast<int>(by_id.size() / seconds)
-                     << " req/s)");
+                     << static_cast<int>(by_id.size() / seconds) << " req/s)");
   for (const auto& [status, n] : statuses) {
     MESSAGE("  status " << status << ": " << n);
   }
@@ -296,8 +310,8 @@ TEST_CASE("Concurrency: random writes from many threads end in the state the jou
   CHECK(by_id.size() == static_cast<size_t>(g_opts.requests));
 
   // The journal: every request once, with the status its client saw.
-  auto journal = c->Get(
-      tenant_path(tenant, "/_mock/journal?limit=10000000").c_str());
+  auto journal =
+      c->Get(tenant_path(tenant, "/_mock/journal?limit=10000000").c_str());
   REQUIRE(journal);
   REQUIRE(journal->status == 200);
   json entries = json::parse(journal->body)["entries"];
@@ -339,8 +353,8 @@ TEST_CASE("Concurrency: random writes from many threads end in the state the jou
                    [](const json& a, const json& b) {
                      return a["writeSequence"] < b["writeSequence"];
                    });
-  MESSAGE("  writes " << writes.size() << ", journaled out of effect order: "
-                      << out_of_order);
+  MESSAGE("  writes " << writes.size()
+                      << ", journaled out of effect order: " << out_of_order);
   for (size_t i = 1; i < writes.size(); ++i) {
     if (writes[i]["writeSequence"] == writes[i - 1]["writeSequence"]) {
       FAIL_CHECK("two writes share writeSequence "
@@ -361,8 +375,8 @@ TEST_CASE("Concurrency: random writes from many threads end in the state the jou
     if (action == "clearPresence") {
       bool exists = m.sessions.erase(body["sessionId"]) > 0;
       if ((exists ? 200 : 404) != status && ++wrong_clear <= 5) {
-        FAIL_CHECK(e["clientRequestId"] << ": clearPresence answered "
-                                        << status << ", the replay says "
+        FAIL_CHECK(e["clientRequestId"] << ": clearPresence answered " << status
+                                        << ", the replay says "
                                         << (exists ? 200 : 404));
       }
       continue;

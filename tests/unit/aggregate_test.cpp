@@ -77,32 +77,37 @@ TEST_SUITE("aggregate") {
     CHECK(agg({}, t0) == "Offline/Offline");
   }
 
-  TEST_CASE("R4.5 an Available session stays Available until just before "
-            "t0+5min") {
+  TEST_CASE(
+      "R4.5 an Available session stays Available until just before "
+      "t0+5min") {
     std::vector<Session> s{app("app", kAvailable, t0, hours(1))};
     CHECK(agg(s, t0) == "Available/Available");
     CHECK(agg(s, t0 + minutes(5) - milliseconds(1)) == "Available/Available");
-    CHECK(gpm::core::session_at(s[0], t0 + minutes(5) - milliseconds(1))
-              .stage == SessionStage::Active);
+    CHECK(
+        gpm::core::session_at(s[0], t0 + minutes(5) - milliseconds(1)).stage ==
+        SessionStage::Active);
   }
 
-  TEST_CASE("R4.5 an Available session fades to AvailableInactive at exactly "
-            "t0+5min") {
+  TEST_CASE(
+      "R4.5 an Available session fades to AvailableInactive at exactly "
+      "t0+5min") {
     std::vector<Session> s{app("app", kAvailable, t0, hours(1))};
     CHECK(agg(s, t0 + minutes(5)) == "Available/AvailableInactive");
     CHECK(gpm::core::session_at(s[0], t0 + minutes(5)).stage ==
           SessionStage::Inactive);
   }
 
-  TEST_CASE("R4.5 the session is still AvailableInactive just before "
-            "t0+10min") {
+  TEST_CASE(
+      "R4.5 the session is still AvailableInactive just before "
+      "t0+10min") {
     std::vector<Session> s{app("app", kAvailable, t0, hours(1))};
     CHECK(agg(s, t0 + minutes(10) - milliseconds(1)) ==
           "Available/AvailableInactive");
   }
 
-  TEST_CASE("R4.5 the session becomes Away/Away at exactly t0+10min and stays "
-            "Away until it expires") {
+  TEST_CASE(
+      "R4.5 the session becomes Away/Away at exactly t0+10min and stays "
+      "Away until it expires") {
     std::vector<Session> s{app("app", kAvailable, t0, hours(1))};
     CHECK(agg(s, t0 + minutes(10)) == "Away/Away");
     CHECK(gpm::core::session_at(s[0], t0 + minutes(10)).stage ==
@@ -110,8 +115,9 @@ TEST_SUITE("aggregate") {
     CHECK(agg(s, t0 + hours(1) - milliseconds(1)) == "Away/Away");
   }
 
-  TEST_CASE("D3 with the default PT5M the session is gone at exactly t0+5min, "
-            "expiry winning over the fade") {
+  TEST_CASE(
+      "D3 with the default PT5M the session is gone at exactly t0+5min, "
+      "expiry winning over the fade") {
     std::vector<Session> s{app("app", kAvailable, t0, minutes(5))};
     CHECK(agg(s, t0 + minutes(5) - milliseconds(1)) == "Available/Available");
     CHECK(agg(s, t0 + minutes(5)) == "Offline/Offline");
@@ -202,8 +208,9 @@ TEST_SUITE("aggregate") {
     CHECK(agg(only_client, t0 + days(365)) == "Available/Available");
   }
 
-  TEST_CASE("D4 every ordered pair of live sessions ranks DoNotDisturb > Busy "
-            "> Available (incl. AvailableInactive) > BeRightBack > Away") {
+  TEST_CASE(
+      "D4 every ordered pair of live sessions ranks DoNotDisturb > Busy "
+      "> Available (incl. AvailableInactive) > BeRightBack > Away") {
     // Evaluated at `now`; each kind is a session whose state at `now` is
     // `shown`. The second session of a pair is always set after the first
     // one, except that a faded session is necessarily older than an
@@ -228,8 +235,8 @@ TEST_SUITE("aggregate") {
         {"BeRightBack", kBeRightBack, kBeRightBack, 2, now - minutes(30),
          now - minutes(20)},
         {"Away", kAway, kAway, 1, now - minutes(30), now - minutes(20)},
-        {"Away (faded from Available)", kAvailable, kAway, 1,
-         now - minutes(40), now - minutes(35)},
+        {"Away (faded from Available)", kAvailable, kAway, 1, now - minutes(40),
+         now - minutes(35)},
     }};
     int pairs = 0;
     for (const auto& first : kKinds) {
@@ -273,8 +280,9 @@ TEST_SUITE("aggregate") {
     CHECK(agg(s, now) == "Available/Available");
   }
 
-  TEST_CASE("D4 ties go to the session set most recently, whatever the "
-            "storage order") {
+  TEST_CASE(
+      "D4 ties go to the session set most recently, whatever the "
+      "storage order") {
     const TimePoint now = t0 + minutes(30);
     SUBCASE("two Busy sessions") {
       Session older = app("a", kInACall, t0, hours(1));
@@ -365,23 +373,24 @@ TEST_SUITE("aggregate") {
     }
   }
 
-  TEST_CASE("R3.5.3 D14 a preferred presence is hidden when there is no "
-            "session") {
-    PreferredPresence preferred{{A::DoNotDisturb, C::DoNotDisturb}, t0,
-                                t0 + days(1)};
+  TEST_CASE(
+      "R3.5.3 D14 a preferred presence is hidden when there is no "
+      "session") {
+    PreferredPresence preferred{
+        {A::DoNotDisturb, C::DoNotDisturb}, t0, t0 + days(1)};
     CHECK(agg({}, t0, preferred) == "Offline/Offline");
     CHECK(agg({}, t0 + hours(1), preferred) == "Offline/Offline");
   }
 
-  TEST_CASE("D14 a preferred presence is hidden when the only sessions have "
-            "expired") {
+  TEST_CASE(
+      "D14 a preferred presence is hidden when the only sessions have "
+      "expired") {
     PreferredPresence preferred{{A::Busy, C::Busy}, t0, t0 + days(1)};
     std::vector<Session> s{
         app("a", kAvailable, t0, minutes(5)),
         app("b", kInACall, t0, minutes(30)),
     };
-    CHECK(agg(s, t0 + minutes(30) - milliseconds(1), preferred) ==
-          "Busy/Busy");
+    CHECK(agg(s, t0 + minutes(30) - milliseconds(1), preferred) == "Busy/Busy");
     CHECK(agg(s, t0 + minutes(30), preferred) == "Offline/Offline");
     // One live session is enough, even a faded one.
     s.push_back(app("c", kAvailable, t0 + minutes(20), hours(1)));
@@ -394,13 +403,14 @@ TEST_SUITE("aggregate") {
     CHECK(agg(s, t0 + days(3), preferred) == "Offline/OffWork");
   }
 
-  TEST_CASE("R4.7 a preferred presence applies until just before its expiry "
-            "and not at it") {
-    PreferredPresence preferred{{A::DoNotDisturb, C::DoNotDisturb}, t0,
-                                t0 + hours(1)};
+  TEST_CASE(
+      "R4.7 a preferred presence applies until just before its expiry "
+      "and not at it") {
+    PreferredPresence preferred{
+        {A::DoNotDisturb, C::DoNotDisturb}, t0, t0 + hours(1)};
     std::vector<Session> s{app("app", kInACall, t0, hours(4))};
-    CHECK(gpm::core::preferred_live(preferred,
-                                    t0 + hours(1) - milliseconds(1)));
+    CHECK(
+        gpm::core::preferred_live(preferred, t0 + hours(1) - milliseconds(1)));
     CHECK_FALSE(gpm::core::preferred_live(preferred, t0 + hours(1)));
     CHECK(agg(s, t0 + hours(1) - milliseconds(1), preferred) ==
           "DoNotDisturb/DoNotDisturb");
@@ -420,8 +430,8 @@ TEST_SUITE("aggregate") {
         gpm::core::StatusMessageExpiry{"2026-01-01T01:00:00", "UTC",
                                        t0 + hours(1)},
         t0};
-    CHECK(gpm::core::status_message_live(hour, t0 + hours(1) -
-                                                   milliseconds(1)));
+    CHECK(
+        gpm::core::status_message_live(hour, t0 + hours(1) - milliseconds(1)));
     CHECK_FALSE(gpm::core::status_message_live(hour, t0 + hours(1)));
   }
 

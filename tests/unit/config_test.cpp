@@ -5,7 +5,6 @@
 #include "app/config.h"
 
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <chrono>
@@ -109,29 +108,49 @@ void check_defaults(const Config& c) {
 }
 
 const std::vector<std::string> kAllFlags = {
-    "--host", "0.0.0.0",
-    "--port", "0",
-    "--fixtures", "fixtures/default.json",
-    "--clock", "manual",
-    "--clock-start", "2026-01-01T00:00:00Z",
-    "--auth", "off",
-    "--threads", "8",
-    "--keep-alive-timeout", "30",
+    "--host",
+    "0.0.0.0",
+    "--port",
+    "0",
+    "--fixtures",
+    "fixtures/default.json",
+    "--clock",
+    "manual",
+    "--clock-start",
+    "2026-01-01T00:00:00Z",
+    "--auth",
+    "off",
+    "--threads",
+    "8",
+    "--keep-alive-timeout",
+    "30",
     "--auto-create-users",
-    "--me", "fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
-    "--max-body-bytes", "2048",
+    "--me",
+    "fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+    "--max-body-bytes",
+    "2048",
     "--beta-extra-pairs",
-    "--zoneinfo-dir", "/tmp/zoneinfo",
-    "--max-tenants", "3",
-    "--journal-size", "0",
-    "--throttling", "graph",
-    "--throttle-limit", "2",
-    "--throttle-window", "PT1M30S",
-    "--log-format", "json",
+    "--zoneinfo-dir",
+    "/tmp/zoneinfo",
+    "--max-tenants",
+    "3",
+    "--journal-size",
+    "0",
+    "--throttling",
+    "graph",
+    "--throttle-limit",
+    "2",
+    "--throttle-window",
+    "PT1M30S",
+    "--log-format",
+    "json",
     "--quiet",
-    "--ready-file", "/tmp/ready",
-    "--state-file", "/tmp/state.json",
-    "--faults", "/tmp/faults.json",
+    "--ready-file",
+    "/tmp/ready",
+    "--state-file",
+    "/tmp/state.json",
+    "--faults",
+    "/tmp/faults.json",
 };
 
 void check_all_flags(const Config& c) {
@@ -260,10 +279,11 @@ TEST_SUITE("config") {
     check_all_flags(config_of(kAllFlags));
   }
 
-  TEST_CASE("README a boolean flag can switch off what its variable switched "
-            "on") {
-    EnvScope env(Env{{"GPM_AUTO_CREATE_USERS", "true"},
-                  {"GPM_BETA_EXTRA_PAIRS", "1"}});
+  TEST_CASE(
+      "README a boolean flag can switch off what its variable switched "
+      "on") {
+    EnvScope env(
+        Env{{"GPM_AUTO_CREATE_USERS", "true"}, {"GPM_BETA_EXTRA_PAIRS", "1"}});
     Config on = config_of({});
     CHECK(on.auto_create_users);
     CHECK(on.beta_extra_pairs);
@@ -273,8 +293,9 @@ TEST_SUITE("config") {
     CHECK_FALSE(off.beta_extra_pairs);
   }
 
-  TEST_CASE("README boolean variables accept true/false spellings; empty is "
-            "false") {
+  TEST_CASE(
+      "README boolean variables accept true/false spellings; empty is "
+      "false") {
     for (const char* yes : {"true", "1", "yes", "on"}) {
       CAPTURE(yes);
       EnvScope env(Env{{"GPM_AUTO_CREATE_USERS", yes}});
@@ -309,16 +330,17 @@ TEST_SUITE("config") {
     CHECK(config_of({"--clock", "manual", "--clock-start",
                      "2026-01-01T01:00:00+01:00"})
               .clock_start == instant("2026-01-01T00:00:00Z"));
-    CHECK(config_of({"--clock=manual", "--clock-start=2026-01-01T00:00:00.250Z"})
-              .clock_start == instant("2026-01-01T00:00:00.250Z"));
+    CHECK(
+        config_of({"--clock=manual", "--clock-start=2026-01-01T00:00:00.250Z"})
+            .clock_start == instant("2026-01-01T00:00:00.250Z"));
   }
 
-  TEST_CASE("R6.6 README --throttle-limit and --throttle-window take their "
-            "bounds; the window keeps fractions") {
+  TEST_CASE(
+      "R6.6 README --throttle-limit and --throttle-window take their "
+      "bounds; the window keeps fractions") {
     EnvScope env(Env{});
     CHECK(config_of({"--throttle-limit", "1"}).throttle_limit == 1);
-    CHECK(config_of({"--throttle-limit", "1000000"}).throttle_limit ==
-          1000000);
+    CHECK(config_of({"--throttle-limit", "1000000"}).throttle_limit == 1000000);
     CHECK(config_of({"--throttle-window", "PT1S"}).throttle_window ==
           std::chrono::seconds(1));
     CHECK(config_of({"--throttle-window", "P1D"}).throttle_window ==
@@ -337,57 +359,56 @@ TEST_SUITE("config") {
 
   TEST_CASE("README bad values exit 2 with a message naming the flag") {
     EnvScope env(Env{});
-    const std::vector<std::pair<std::vector<std::string>, std::string>> rows =
-        {
-            {{"--port", "70000"}, "--port"},
-            {{"--port", "-1"}, "--port"},
-            {{"--port", "abc"}, "--port"},
-            {{"--port", "80x"}, "--port"},
-            {{"--port", ""}, "--port"},
-            {{"--port=99999999999999999999999"}, "--port"},
-            {{"--clock", "sundial"}, "--clock"},
-            {{"--clock", "Manual"}, "--clock"},
-            {{"--clock-start", "yesterday"}, "--clock-start"},
-            {{"--clock-start", "2026-02-30T00:00:00Z"}, "--clock-start"},
-            {{"--auth", "strictest"}, "--auth"},
-            {{"--threads", "0"}, "--threads"},
-            {{"--threads", "4097"}, "--threads"},
-            {{"--keep-alive-timeout", "0"}, "--keep-alive-timeout"},
-            {{"--keep-alive-timeout", "3601"}, "--keep-alive-timeout"},
-            {{"--max-body-bytes", "0"}, "--max-body-bytes"},
-            {{"--max-body-bytes", "1073741825"}, "--max-body-bytes"},
-            {{"--auto-create-users=maybe"}, "--auto-create-users"},
-            {{"--beta-extra-pairs=2"}, "--beta-extra-pairs"},
-            {{"--max-tenants", "0"}, "--max-tenants"},
-            {{"--max-tenants", "1000001"}, "--max-tenants"},
-            {{"--journal-size", "-1"}, "--journal-size"},
-            {{"--journal-size", "10000001"}, "--journal-size"},
-            {{"--throttling", "on"}, "--throttling"},
-            {{"--throttling", "Graph"}, "--throttling"},
-            {{"--throttle-limit", "0"}, "--throttle-limit"},
-            {{"--throttle-limit", "1000001"}, "--throttle-limit"},
-            {{"--throttle-limit", "1.5"}, "--throttle-limit"},
-            {{"--throttle-window", "30"}, "--throttle-window"},
-            {{"--throttle-window", "0:00:30"}, "--throttle-window"},
-            {{"--throttle-window", "PT0S"}, "--throttle-window"},
-            {{"--throttle-window", "PT0.5S"}, "--throttle-window"},
-            {{"--throttle-window", "P1DT1S"}, "--throttle-window"},
-            {{"--log-format", "xml"}, "--log-format"},
-            {{"--quiet=loud"}, "--quiet"},
-            {{"--ready-file"}, "--ready-file"},
-            {{"--host", ""}, "--host"},
-            {{"--host="}, "--host"},
-            {{"--port"}, "--port"},
-            {{"--fixtures"}, "--fixtures"},
-            {{"--no-such-flag"}, "--no-such-flag"},
-            {{"--clock-start", "2026-01-01T00:00:00Z"}, "--clock-start"},
-            {{"--clock", "system", "--clock-start=2026-01-01T00:00:00Z"},
-             "--clock manual"},
-            {{"--quiet=maybe"}, "--quiet"},
-            {{"--tls=2"}, "--tls"},
-            {{"--quiet=truee"}, "--quiet"},
-            {{"--Port", "1"}, "--Port"},
-        };
+    const std::vector<std::pair<std::vector<std::string>, std::string>> rows = {
+        {{"--port", "70000"}, "--port"},
+        {{"--port", "-1"}, "--port"},
+        {{"--port", "abc"}, "--port"},
+        {{"--port", "80x"}, "--port"},
+        {{"--port", ""}, "--port"},
+        {{"--port=99999999999999999999999"}, "--port"},
+        {{"--clock", "sundial"}, "--clock"},
+        {{"--clock", "Manual"}, "--clock"},
+        {{"--clock-start", "yesterday"}, "--clock-start"},
+        {{"--clock-start", "2026-02-30T00:00:00Z"}, "--clock-start"},
+        {{"--auth", "strictest"}, "--auth"},
+        {{"--threads", "0"}, "--threads"},
+        {{"--threads", "4097"}, "--threads"},
+        {{"--keep-alive-timeout", "0"}, "--keep-alive-timeout"},
+        {{"--keep-alive-timeout", "3601"}, "--keep-alive-timeout"},
+        {{"--max-body-bytes", "0"}, "--max-body-bytes"},
+        {{"--max-body-bytes", "1073741825"}, "--max-body-bytes"},
+        {{"--auto-create-users=maybe"}, "--auto-create-users"},
+        {{"--beta-extra-pairs=2"}, "--beta-extra-pairs"},
+        {{"--max-tenants", "0"}, "--max-tenants"},
+        {{"--max-tenants", "1000001"}, "--max-tenants"},
+        {{"--journal-size", "-1"}, "--journal-size"},
+        {{"--journal-size", "10000001"}, "--journal-size"},
+        {{"--throttling", "on"}, "--throttling"},
+        {{"--throttling", "Graph"}, "--throttling"},
+        {{"--throttle-limit", "0"}, "--throttle-limit"},
+        {{"--throttle-limit", "1000001"}, "--throttle-limit"},
+        {{"--throttle-limit", "1.5"}, "--throttle-limit"},
+        {{"--throttle-window", "30"}, "--throttle-window"},
+        {{"--throttle-window", "0:00:30"}, "--throttle-window"},
+        {{"--throttle-window", "PT0S"}, "--throttle-window"},
+        {{"--throttle-window", "PT0.5S"}, "--throttle-window"},
+        {{"--throttle-window", "P1DT1S"}, "--throttle-window"},
+        {{"--log-format", "xml"}, "--log-format"},
+        {{"--quiet=loud"}, "--quiet"},
+        {{"--ready-file"}, "--ready-file"},
+        {{"--host", ""}, "--host"},
+        {{"--host="}, "--host"},
+        {{"--port"}, "--port"},
+        {{"--fixtures"}, "--fixtures"},
+        {{"--no-such-flag"}, "--no-such-flag"},
+        {{"--clock-start", "2026-01-01T00:00:00Z"}, "--clock-start"},
+        {{"--clock", "system", "--clock-start=2026-01-01T00:00:00Z"},
+         "--clock manual"},
+        {{"--quiet=maybe"}, "--quiet"},
+        {{"--tls=2"}, "--tls"},
+        {{"--quiet=truee"}, "--quiet"},
+        {{"--Port", "1"}, "--Port"},
+    };
     for (const auto& [args, flag] : rows) {
       CAPTURE(args.front());
       CAPTURE(args.size() > 1 ? args[1] : std::string("(no value)"));
@@ -427,8 +448,9 @@ TEST_SUITE("config") {
     }
   }
 
-  TEST_CASE("README a flag wins even over an invalid variable; a bad "
-            "variable is named in the message") {
+  TEST_CASE(
+      "README a flag wins even over an invalid variable; a bad "
+      "variable is named in the message") {
     {
       EnvScope env(Env{{"GPM_PORT", "abc"}});
       CHECK(config_of({"--port", "9000"}).port == 9000);
@@ -443,8 +465,9 @@ TEST_SUITE("config") {
     }
   }
 
-  TEST_CASE("README --help and -h exit 0 with the usage text listing every "
-            "option and its variable") {
+  TEST_CASE(
+      "README --help and -h exit 0 with the usage text listing every "
+      "option and its variable") {
     EnvScope env(Env{});
     for (const char* flag : {"--help", "-h"}) {
       CAPTURE(flag);
@@ -453,27 +476,62 @@ TEST_SUITE("config") {
       CHECK(e.text == gpm::usage_text());
     }
     const std::string usage = gpm::usage_text();
-    for (const char* option :
-         {"--host", "--port", "--fixtures", "--clock ", "--clock-start",
-          "--auth", "--threads", "--keep-alive-timeout", "--auto-create-users",
-          "--me", "--max-body-bytes", "--beta-extra-pairs", "--zoneinfo-dir",
-          "--max-tenants", "--journal-size", "--log-format", "--quiet",
-          "--ready-file", "--state-file", "--help", "--version",
-          "--throttling", "--throttle-limit", "--throttle-window",
-          "GPM_THROTTLING", "GPM_THROTTLE_LIMIT", "GPM_THROTTLE_WINDOW",
-          "GPM_MAX_TENANTS", "GPM_JOURNAL_SIZE", "GPM_LOG_FORMAT", "GPM_QUIET",
-          "GPM_READY_FILE", "GPM_STATE_FILE", "GPM_HOST", "GPM_PORT", "GPM_FIXTURES",
-          "GPM_CLOCK", "GPM_CLOCK_START", "GPM_AUTH", "GPM_THREADS",
-          "GPM_KEEP_ALIVE_TIMEOUT", "GPM_AUTO_CREATE_USERS", "GPM_ME",
-          "GPM_MAX_BODY_BYTES", "GPM_BETA_EXTRA_PAIRS", "GPM_ZONEINFO_DIR",
-          "--faults", "GPM_FAULTS"}) {
+    for (const char* option : {"--host",
+                               "--port",
+                               "--fixtures",
+                               "--clock ",
+                               "--clock-start",
+                               "--auth",
+                               "--threads",
+                               "--keep-alive-timeout",
+                               "--auto-create-users",
+                               "--me",
+                               "--max-body-bytes",
+                               "--beta-extra-pairs",
+                               "--zoneinfo-dir",
+                               "--max-tenants",
+                               "--journal-size",
+                               "--log-format",
+                               "--quiet",
+                               "--ready-file",
+                               "--state-file",
+                               "--help",
+                               "--version",
+                               "--throttling",
+                               "--throttle-limit",
+                               "--throttle-window",
+                               "GPM_THROTTLING",
+                               "GPM_THROTTLE_LIMIT",
+                               "GPM_THROTTLE_WINDOW",
+                               "GPM_MAX_TENANTS",
+                               "GPM_JOURNAL_SIZE",
+                               "GPM_LOG_FORMAT",
+                               "GPM_QUIET",
+                               "GPM_READY_FILE",
+                               "GPM_STATE_FILE",
+                               "GPM_HOST",
+                               "GPM_PORT",
+                               "GPM_FIXTURES",
+                               "GPM_CLOCK",
+                               "GPM_CLOCK_START",
+                               "GPM_AUTH",
+                               "GPM_THREADS",
+                               "GPM_KEEP_ALIVE_TIMEOUT",
+                               "GPM_AUTO_CREATE_USERS",
+                               "GPM_ME",
+                               "GPM_MAX_BODY_BYTES",
+                               "GPM_BETA_EXTRA_PAIRS",
+                               "GPM_ZONEINFO_DIR",
+                               "--faults",
+                               "GPM_FAULTS"}) {
       CAPTURE(option);
       CHECK(contains(usage, option));
     }
   }
 
-  TEST_CASE("README --check URL is a mode of its own: alone on the command "
-            "line, in both forms; beside other options it exits 2") {
+  TEST_CASE(
+      "README --check URL is a mode of its own: alone on the command "
+      "line, in both forms; beside other options it exits 2") {
     EnvScope env(Env{});
     CHECK(gpm::check_url({"--check", "http://127.0.0.1:8080"}) ==
           std::optional<std::string>("http://127.0.0.1:8080"));
@@ -498,16 +556,18 @@ TEST_SUITE("config") {
     CHECK(e.text == std::string("graph-presence-mock ") + GPM_VERSION + "\n");
   }
 
-  TEST_CASE("README --help wins over bad option values before or after it; "
-            "an unknown option before it still exits 2") {
+  TEST_CASE(
+      "README --help wins over bad option values before or after it; "
+      "an unknown option before it still exits 2") {
     EnvScope env(Env{});
     CHECK(exit_of({"--help", "--port", "abc"}).code == 0);
     CHECK(exit_of({"--port", "abc", "--help"}).code == 0);
     CHECK(exit_of({"--no-such", "--help"}).code == 2);
   }
 
-  TEST_CASE("README boolean flags and variables take true/false, 1/0, "
-            "yes/no, on/off in any case, and nothing else") {
+  TEST_CASE(
+      "README boolean flags and variables take true/false, 1/0, "
+      "yes/no, on/off in any case, and nothing else") {
     for (const char* yes : {"TRUE", "True", "YES", "Yes", "ON", "On", "tRuE"}) {
       CAPTURE(yes);
       {
@@ -540,8 +600,8 @@ TEST_SUITE("config") {
       ExitRequest e = exit_of({"--clock-start", "2026-01-01T00:00:00Z"});
       CHECK(e.code == 2);
       CHECK(contains(e.text, "--clock-start needs --clock manual"));
-      CHECK(config_of({"--clock-start", "2026-01-01T00:00:00Z", "--clock",
-                       "manual"})
+      CHECK(config_of(
+                {"--clock-start", "2026-01-01T00:00:00Z", "--clock", "manual"})
                 .clock_start == instant("2026-01-01T00:00:00Z"));
     }
     {
@@ -592,12 +652,12 @@ TEST_SUITE("config") {
     CHECK_FALSE(gpm::nearest_flag("port", {}).has_value());
   }
 
-  TEST_CASE("D17 --zoneinfo-dir without zone files is a problem naming the "
-            "flag; a directory with one TZif file is not") {
+  TEST_CASE(
+      "D17 --zoneinfo-dir without zone files is a problem naming the "
+      "flag; a directory with one TZif file is not") {
     namespace fs = std::filesystem;
-    const fs::path dir =
-        fs::temp_directory_path() /
-        ("gpm-zoneinfo-test-" + std::to_string(::getpid()));
+    const fs::path dir = fs::temp_directory_path() /
+                         ("gpm-zoneinfo-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir / "Europe");
     auto missing = gpm::zoneinfo_dir_problem((dir / "absent").string());
@@ -625,7 +685,9 @@ TEST_SUITE("config") {
 }
 
 TEST_SUITE("config: security defaults") {
-  TEST_CASE("Security --control-token and GPM_CONTROL_TOKEN set the token; none by default; empty is refused") {
+  TEST_CASE(
+      "Security --control-token and GPM_CONTROL_TOKEN set the token; none by "
+      "default; empty is refused") {
     {
       EnvScope env(Env{});
       CHECK(config_of({}).control_token.empty());
@@ -644,14 +706,18 @@ TEST_SUITE("config: security defaults") {
     CHECK(contains(gpm::usage_text(), "GPM_CONTROL_TOKEN"));
   }
 
-  TEST_CASE("Security only loopback hosts count as loopback (the rest get a warning at start)") {
-    for (const char* host : {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost",
-                             "LocalHost", "::ffff:127.0.0.1", "0:0:0:0:0:0:0:1"}) {
+  TEST_CASE(
+      "Security only loopback hosts count as loopback (the rest get a warning "
+      "at start)") {
+    for (const char* host :
+         {"127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LocalHost",
+          "::ffff:127.0.0.1", "0:0:0:0:0:0:0:1"}) {
       CAPTURE(host);
       CHECK(gpm::is_loopback_host(host));
     }
-    for (const char* host : {"0.0.0.0", "::", "[::]", "10.0.0.1", "192.168.1.2", "128.0.0.1",
-                             "::ffff:10.0.0.1", "example.com", "", "127.0.0.1.nip.io"}) {
+    for (const char* host :
+         {"0.0.0.0", "::", "[::]", "10.0.0.1", "192.168.1.2", "128.0.0.1",
+          "::ffff:10.0.0.1", "example.com", "", "127.0.0.1.nip.io"}) {
       CAPTURE(host);
       CHECK_FALSE(gpm::is_loopback_host(host));
     }

@@ -55,7 +55,9 @@ TEST_SUITE("content_encoding") {
     CHECK(r.body == json);
   }
 
-  TEST_CASE("D18 a body of exactly the limit is accepted; one byte more is too large") {
+  TEST_CASE(
+      "D18 a body of exactly the limit is accepted; one byte more is too "
+      "large") {
     const std::string text(5000, 'a');
     auto exact = inflate_gzip(gzip(text), 5000);
     CHECK(exact.outcome == Outcome::Ok);
@@ -92,8 +94,7 @@ TEST_SUITE("content_encoding") {
     CHECK(inflate_gzip(flipped, 1u << 20).outcome == Outcome::Corrupt);
     CHECK(inflate_gzip(R"({"plain":"json"})", 1u << 20).outcome ==
           Outcome::Corrupt);
-    CHECK(inflate_gzip(good + "garbage", 1u << 20).outcome ==
-          Outcome::Corrupt);
+    CHECK(inflate_gzip(good + "garbage", 1u << 20).outcome == Outcome::Corrupt);
     CHECK(inflate_gzip(good.substr(0, 10), 1u << 20).outcome ==
           Outcome::Corrupt);  // header only
   }

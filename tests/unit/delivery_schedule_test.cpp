@@ -23,12 +23,12 @@ std::string iso(TimePoint t) { return format_iso_instant(t); }
 
 }  // namespace
 
-TEST_CASE("D46: attempts 1..9 fall due at 0, 1, 3, 7, 15, 31, 63, 127, 239 min") {
-  const char* want[] = {"2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z",
-                        "2026-01-01T00:03:00Z", "2026-01-01T00:07:00Z",
-                        "2026-01-01T00:15:00Z", "2026-01-01T00:31:00Z",
-                        "2026-01-01T01:03:00Z", "2026-01-01T02:07:00Z",
-                        "2026-01-01T03:59:00Z"};
+TEST_CASE(
+    "D46: attempts 1..9 fall due at 0, 1, 3, 7, 15, 31, 63, 127, 239 min") {
+  const char* want[] = {
+      "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", "2026-01-01T00:03:00Z",
+      "2026-01-01T00:07:00Z", "2026-01-01T00:15:00Z", "2026-01-01T00:31:00Z",
+      "2026-01-01T01:03:00Z", "2026-01-01T02:07:00Z", "2026-01-01T03:59:00Z"};
   for (int k = 1; k <= 9; ++k) {
     INFO(k);
     auto due = attempt_due(t0, k);
@@ -40,7 +40,9 @@ TEST_CASE("D46: attempts 1..9 fall due at 0, 1, 3, 7, 15, 31, 63, 127, 239 min")
   CHECK_FALSE(attempt_due(t0, -3).has_value());
 }
 
-TEST_CASE("D46: the last attempt precedes the 4-hour mark (C22), intervals double then cap") {
+TEST_CASE(
+    "D46: the last attempt precedes the 4-hour mark (C22), intervals double "
+    "then cap") {
   CHECK(*attempt_due(t0, 9) < t0 + std::chrono::hours(4));
   for (int k = 2; k <= 8; ++k) {
     auto gap = *attempt_due(t0, k) - *attempt_due(t0, k - 1);
@@ -65,10 +67,12 @@ TEST_CASE("D44: success is a 2xx that completed within the timeout") {
   CHECK_FALSE(delivery_succeeded(301, true));   // redirects not followed
   CHECK_FALSE(delivery_succeeded(500, true));
   CHECK_FALSE(delivery_succeeded(199, true));
-  CHECK_FALSE(delivery_succeeded(0, false));    // refused, reset
+  CHECK_FALSE(delivery_succeeded(0, false));  // refused, reset
 }
 
-TEST_CASE("D46, D57: the verdict of an attempt: delivered, retrying with next instant, dropped") {
+TEST_CASE(
+    "D46, D57: the verdict of an attempt: delivered, retrying with next "
+    "instant, dropped") {
   auto ok = judge_attempt(t0, 3, true);
   CHECK(ok.outcome == DeliveryOutcome::Delivered);
   CHECK_FALSE(ok.next_attempt_at.has_value());
@@ -93,9 +97,13 @@ TEST_CASE("D58: a delay fault moves the first due instant, PT0S..PT4H") {
   CHECK(*next_attempt(first_due(t0, minutes(5)), 1) == t0 + minutes(6));
 }
 
-TEST_CASE("D45: one queue per (tenant, URL, kind); lifecycle items go to the lifecycle URL") {
-  auto change = queue_for("job-7", "http://h/n", "http://h/l", QueueKind::Change);
-  auto life = queue_for("job-7", "http://h/n", "http://h/l", QueueKind::Lifecycle);
+TEST_CASE(
+    "D45: one queue per (tenant, URL, kind); lifecycle items go to the "
+    "lifecycle URL") {
+  auto change =
+      queue_for("job-7", "http://h/n", "http://h/l", QueueKind::Change);
+  auto life =
+      queue_for("job-7", "http://h/n", "http://h/l", QueueKind::Lifecycle);
   CHECK(change.url == "http://h/n");
   CHECK(life.url == "http://h/l");
   CHECK(change != life);
@@ -113,7 +121,9 @@ TEST_CASE("D45: nothing is sent before it is due") {
   CHECK(select_batch({}, t0, ClockMode::System).empty());
 }
 
-TEST_CASE("D45: manual clock: only items sharing the earliest due instant and origin") {
+TEST_CASE(
+    "D45: manual clock: only items sharing the earliest due instant and "
+    "origin") {
   // index: due, sequence, origin
   std::vector<PendingItem> items = {
       {t0 + minutes(1), 5, 7},  // 0: later instant
@@ -143,9 +153,9 @@ TEST_CASE("D45: a POST holds at most 100 items, in (due, sequence) order") {
 TEST_CASE("D45: retries keep their origin, so manual batches repeat exactly") {
   // Two items created by one request failed together; a new item of another
   // request is due at the same instant as their retry: not mixed in.
-  std::vector<PendingItem> items = {
-      {t0 + minutes(1), 1, 10}, {t0 + minutes(1), 2, 10},
-      {t0 + minutes(1), 3, 11}};
+  std::vector<PendingItem> items = {{t0 + minutes(1), 1, 10},
+                                    {t0 + minutes(1), 2, 10},
+                                    {t0 + minutes(1), 3, 11}};
   CHECK(select_batch(items, t0 + minutes(1), ClockMode::Manual) ==
         std::vector<size_t>{0, 1});
 }

@@ -3,6 +3,8 @@
 // winning, exhaustion, the Retry-After check on injected monotonic instants
 // (D20) and seeded latency; and src/graph/faults_json: the rule, latency
 // and file formats (docs/faults.md) with their JSON-path errors.
+#include "store/faults.h"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "formats/faults_json.h"
-#include "store/faults.h"
 
 namespace {
 
@@ -33,8 +34,9 @@ FaultCall set_presence_call(std::chrono::steady_clock::duration at = 0s) {
   FaultCall c;
   c.method = "POST";
   c.operation = "setPresence";
-  c.path = "/v1.0/users/fa8bf3dc-eca7-46b7-bad1-db199b62afc3/presence/"
-           "setPresence";
+  c.path =
+      "/v1.0/users/fa8bf3dc-eca7-46b7-bad1-db199b62afc3/presence/"
+      "setPresence";
   c.version = "v1.0";
   c.user = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
   c.app = "22553876-f5ab-4529-bffb-cfe50aa89f87";
@@ -105,8 +107,9 @@ std::string file_error(const std::string& text) {
 }  // namespace
 
 TEST_SUITE("faults") {
-  TEST_CASE("faults: next N fires on the first N matching calls, then the "
-            "rule is exhausted and matches nothing") {
+  TEST_CASE(
+      "faults: next N fires on the first N matching calls, then the "
+      "rule is exhausted and matches nothing") {
     FaultEngine e;
     std::string id = e.add(status_rule(ScheduleKind::Next, 2, 429));
     CHECK(id == "f1");
@@ -148,8 +151,9 @@ TEST_SUITE("faults") {
     CHECK(after.exhausted);
   }
 
-  TEST_CASE("faults: a seeded probability gives the same sequence twice, and "
-            "again after the rule is added anew; another seed another") {
+  TEST_CASE(
+      "faults: a seeded probability gives the same sequence twice, and "
+      "again after the rule is added anew; another seed another") {
     FaultEngine a, b, c;
     a.add(probability_rule(0.5, 42));
     b.add(probability_rule(0.5, 42));
@@ -177,8 +181,9 @@ TEST_SUITE("faults") {
     CHECK(always.get("f1")->exhausted);
   }
 
-  TEST_CASE("faults: every present match field must match, ignoring case; "
-            "path is a glob; a call that does not match is not counted") {
+  TEST_CASE(
+      "faults: every present match field must match, ignoring case; "
+      "path is a glob; a call that does not match is not counted") {
     struct Row {
       const char* name;
       void (*set)(gpm::store::FaultMatch&);
@@ -191,14 +196,14 @@ TEST_SUITE("faults") {
         {"operation", [](auto& m) { m.operation = "SETPRESENCE"; }, true},
         {"other operation", [](auto& m) { m.operation = "clearPresence"; },
          false},
-        {"path glob", [](auto& m) { m.path = "*/PRESENCE/setPresence"; },
-         true},
-        {"path glob middle", [](auto& m) { m.path = "/v1.0/users/*/presence*"; },
-         true},
+        {"path glob", [](auto& m) { m.path = "*/PRESENCE/setPresence"; }, true},
+        {"path glob middle",
+         [](auto& m) { m.path = "/v1.0/users/*/presence*"; }, true},
         {"other path", [](auto& m) { m.path = "*/clearPresence"; }, false},
         {"version", [](auto& m) { m.version = "V1.0"; }, true},
         {"other version", [](auto& m) { m.version = "beta"; }, false},
-        {"user", [](auto& m) { m.user = "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"; },
+        {"user",
+         [](auto& m) { m.user = "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"; },
          true},
         {"other user",
          [](auto& m) { m.user = "66825e03-7ef5-42da-9069-724602c31f6b"; },
@@ -225,8 +230,9 @@ TEST_SUITE("faults") {
     }
   }
 
-  TEST_CASE("faults: $batch items take status rules only: other actions do "
-            "not match them at all") {
+  TEST_CASE(
+      "faults: $batch items take status rules only: other actions do "
+      "not match them at all") {
     FaultEngine e;
     FaultRule delay = status_rule(ScheduleKind::Next, 5);
     delay.action.kind = FaultActionKind::Delay;
@@ -251,10 +257,11 @@ TEST_SUITE("faults") {
     CHECK(direct.action->delay == 100ms);
   }
 
-  TEST_CASE("faults: the first rule that fires wins; rules after it do not "
-            "see the call, rules before it that did not fire count it") {
+  TEST_CASE(
+      "faults: the first rule that fires wins; rules after it do not "
+      "see the call, rules before it that did not fire count it") {
     FaultEngine e;
-    e.add(status_rule(ScheduleKind::Nth, 2, 500));  // f1
+    e.add(status_rule(ScheduleKind::Nth, 2, 500));   // f1
     e.add(status_rule(ScheduleKind::Next, 5, 503));  // f2
     e.add(status_rule(ScheduleKind::Next, 5, 504));  // f3
     auto one = e.decide(set_presence_call());
@@ -280,8 +287,9 @@ TEST_SUITE("faults") {
     CHECK(e.get("f1")->matched == 1);
   }
 
-  TEST_CASE("faults: D20 the Retry-After check judges the next matching "
-            "call on real elapsed time, the one after the last firing too") {
+  TEST_CASE(
+      "faults: D20 the Retry-After check judges the next matching "
+      "call on real elapsed time, the one after the last firing too") {
     FaultEngine e;
     FaultRule r = status_rule(ScheduleKind::Next, 2, 429);
     r.match.operation = "setPresence";
@@ -304,8 +312,9 @@ TEST_SUITE("faults") {
     CHECK(after.exhausted);
   }
 
-  TEST_CASE("faults: a call just short of Retry-After is too early; whole "
-            "seconds work; without checkRetryAfter nothing is counted") {
+  TEST_CASE(
+      "faults: a call just short of Retry-After is too early; whole "
+      "seconds work; without checkRetryAfter nothing is counted") {
     FaultEngine e;
     FaultRule r = status_rule(ScheduleKind::EveryKth, 2, 503);
     r.match.method = "POST";
@@ -317,11 +326,11 @@ TEST_SUITE("faults") {
     plain.check_retry_after = false;
     plain.match.method = "GET";
     e.add(plain);
-    e.decide(set_presence_call(0s));                 // matched 1
-    e.decide(set_presence_call(1s));                 // fires at 1 s
-    e.decide(set_presence_call(8s - 1ms));           // too early
-    e.decide(set_presence_call(9s));                 // fires at 9 s
-    e.decide(set_presence_call(16s));                // waited (exactly 7 s)
+    e.decide(set_presence_call(0s));        // matched 1
+    e.decide(set_presence_call(1s));        // fires at 1 s
+    e.decide(set_presence_call(8s - 1ms));  // too early
+    e.decide(set_presence_call(9s));        // fires at 9 s
+    e.decide(set_presence_call(16s));       // waited (exactly 7 s)
     FaultRule after = e.get("f1").value();
     CHECK(after.retry_too_early == 1);
     CHECK(after.retry_waited == 1);
@@ -344,8 +353,9 @@ TEST_SUITE("faults") {
     CHECK(after.retry_waited + after.retry_too_early == 0);
   }
 
-  TEST_CASE("faults: ids: generated f1, f2, ... skipping ids in use; get, "
-            "remove, list in order; clear starts again at f1") {
+  TEST_CASE(
+      "faults: ids: generated f1, f2, ... skipping ids in use; get, "
+      "remove, list in order; clear starts again at f1") {
     FaultEngine e;
     FaultRule named = status_rule(ScheduleKind::Next, 1);
     named.id = "f2";
@@ -377,8 +387,9 @@ TEST_SUITE("faults") {
     CHECK(e.get("f1")->fired == 1);
   }
 
-  TEST_CASE("faults: latency: none is 0; fixed; a seeded range repeats and "
-            "stays inside [min, max]; per operation wins over global") {
+  TEST_CASE(
+      "faults: latency: none is 0; fixed; a seeded range repeats and "
+      "stays inside [min, max]; per operation wins over global") {
     FaultEngine e;
     CHECK(e.decide(set_presence_call()).latency == 0ms);
     e.set_latency("", LatencySpec{200ms, 200ms, 0});
@@ -427,8 +438,9 @@ TEST_SUITE("faults") {
 }
 
 TEST_SUITE("faults_json") {
-  TEST_CASE("faults: a full rule parses, and its report is the rule as "
-            "given plus the counters") {
+  TEST_CASE(
+      "faults: a full rule parses, and its report is the rule as "
+      "given plus the counters") {
     const json given = json::parse(R"({
       "id": "throttle-me",
       "match": {"method": "POST", "operation": "setPresence",
@@ -462,8 +474,9 @@ TEST_SUITE("faults_json") {
     CHECK(report == expected);
   }
 
-  TEST_CASE("faults: defaults: schedule next 1; code and message empty (the "
-            "status's default); operation names in any case") {
+  TEST_CASE(
+      "faults: defaults: schedule next 1; code and message empty (the "
+      "status's default); operation names in any case") {
     FaultRule r = rule_of(R"({"match":{"operation":"GETPRESENCE"},
                               "action":{"status":503}})");
     CHECK(r.schedule.kind == ScheduleKind::Next);
@@ -508,12 +521,14 @@ TEST_SUITE("faults_json") {
               .schedule.seed == 0);
   }
 
-  TEST_CASE("faults: bad rules are refused with the JSON path of the first "
-            "problem") {
+  TEST_CASE(
+      "faults: bad rules are refused with the JSON path of the first "
+      "problem") {
     const std::pair<const char*, const char*> rows[] = {
         {R"([])", "body: $: must be an object"},
         {R"({})", "body: $.action: is required"},
-        {R"({"action":{"status":503},"extra":1})", "body: $.extra: unknown key"},
+        {R"({"action":{"status":503},"extra":1})",
+         "body: $.extra: unknown key"},
         {R"({"id":"a b","action":{"status":503}})", "body: $.id: must be 1-64"},
         {R"({"id":"","action":{"status":503}})", "body: $.id: must be 1-64"},
         {R"({"match":[],"action":{"status":503}})",
@@ -615,8 +630,9 @@ TEST_SUITE("faults_json") {
               .empty());
   }
 
-  TEST_CASE("faults: latency documents: fixed, ranges, null clears, only the "
-            "keys given; errors name the path") {
+  TEST_CASE(
+      "faults: latency documents: fixed, ranges, null clears, only the "
+      "keys given; errors name the path") {
     auto u = gpm::graph::parse_latency_document(
         json::parse(R"({"global":{"fixed":"PT0.2S"},
                         "operations":{"setpresence":{"min":"PT0.1S",
@@ -676,8 +692,9 @@ TEST_SUITE("faults_json") {
         "operations":{"setPresence":{"min":"PT0.1S","max":"PT1.5S","seed":9}}})"));
   }
 
-  TEST_CASE("faults: --faults files: rules and latency; errors name the file "
-            "and the JSON path") {
+  TEST_CASE(
+      "faults: --faults files: rules and latency; errors name the file "
+      "and the JSON path") {
     auto setup = gpm::graph::parse_faults_document(
         R"({"rules":[{"action":{"status":429}},{"id":"x","action":{"status":503}}],
             "latency":{"global":{"fixed":"PT0.1S"},"operations":{"setPresence":null}}})",
@@ -706,8 +723,9 @@ TEST_SUITE("faults_json") {
     CHECK(missing == "/nonexistent/faults.json: cannot be read");
   }
 
-  TEST_CASE("faults: D24 a tenant starts with the --faults setup and a reset "
-            "restores it with fresh counters and generators") {
+  TEST_CASE(
+      "faults: D24 a tenant starts with the --faults setup and a reset "
+      "restores it with fresh counters and generators") {
     gpm::store::FaultSetup setup;
     setup.rules.push_back(probability_rule(0.5, 3));
     setup.latency.emplace_back("", LatencySpec{100ms, 900ms, 5});
@@ -748,8 +766,9 @@ TEST_SUITE("faults_json") {
 
 TEST_SUITE("faults: state file") {
   // --state-file: a rule saved part-way goes on where it left off.
-  TEST_CASE("A rule restored from faults_state_json keeps its counters, id "
-            "counter and random sequence; latency goes on drawing") {
+  TEST_CASE(
+      "A rule restored from faults_state_json keeps its counters, id "
+      "counter and random sequence; latency goes on drawing") {
     FaultEngine original;
     FaultRule coin = probability_rule(0.5, 7);
     coin.match.operation = "setPresence";
@@ -768,7 +787,8 @@ TEST_SUITE("faults: state file") {
     nlohmann::ordered_json saved = gpm::graph::faults_state_json(original);
 
     FaultEngine restored;
-    restored.add(status_rule(ScheduleKind::Next, 1));  // replaced by the restore
+    restored.add(
+        status_rule(ScheduleKind::Next, 1));  // replaced by the restore
     gpm::graph::restore_faults_state(json::parse(saved.dump()), "state.json",
                                      "$.faults", restored);
     CHECK(plain(gpm::graph::faults_state_json(restored)) == plain(saved));
@@ -792,21 +812,24 @@ TEST_SUITE("faults: state file") {
 
   TEST_CASE("A saved faults document with a bad counter names its JSON path") {
     FaultEngine e;
-    json doc = json::parse(R"({"rules":[{"id":"a","action":{"status":503},"fired":-1}]})");
+    json doc = json::parse(
+        R"({"rules":[{"id":"a","action":{"status":503},"fired":-1}]})");
     std::string what;
     try {
       gpm::graph::restore_faults_state(doc, "state.json", "$.faults", e);
     } catch (const gpm::graph::FaultsError& err) {
       what = err.what();
     }
-    CHECK(what == "state.json: $.faults.rules[0].fired: must be an integer from 0");
+    CHECK(what ==
+          "state.json: $.faults.rules[0].fired: must be an integer from 0");
     CHECK(e.list().empty());
   }
 }
 
 TEST_SUITE("tenants") {
-  TEST_CASE("D24 find_or_fresh answers an unseen tenant as a fresh one, "
-            "without keeping it or counting it against max_tenants") {
+  TEST_CASE(
+      "D24 find_or_fresh answers an unseen tenant as a fresh one, "
+      "without keeping it or counting it against max_tenants") {
     gpm::store::FaultSetup setup;
     setup.rules.push_back(status_rule(ScheduleKind::Next, 1));
     gpm::core::SystemClock clock;
@@ -822,14 +845,17 @@ TEST_SUITE("tenants") {
     // The limit (1: default only) still refuses creating it.
     CHECK_FALSE(registry.find_or_create("unseen"));
     // An existing tenant is itself, not a copy.
-    CHECK(registry.find_or_fresh("default") == registry.find_or_create("default"));
+    CHECK(registry.find_or_fresh("default") ==
+          registry.find_or_create("default"));
   }
 }
 
 TEST_SUITE("faults: fuzz regressions") {
   // The twin of the fixture loader's out_of_range crash (1e999 is
   // nlohmann's out_of_range, not a parse_error): --faults must exit 2.
-  TEST_CASE("faults: a number out of range (1e999) in a --faults file is a FaultsError naming the file") {
+  TEST_CASE(
+      "faults: a number out of range (1e999) in a --faults file is a "
+      "FaultsError naming the file") {
     CHECK(file_error(R"({"rules":[{"action":{"status":1e999}}]})") ==
           "faults.json: $: invalid JSON: a number is out of range");
   }

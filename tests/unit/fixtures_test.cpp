@@ -7,9 +7,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,7 +19,8 @@
 #include "test_instants.h"
 
 #ifndef GPM_SOURCE_ROOT
-#error "GPM_SOURCE_ROOT must name the source tree (set in tests/unit/meson.build)"
+#error \
+    "GPM_SOURCE_ROOT must name the source tree (set in tests/unit/meson.build)"
 #endif
 
 namespace {
@@ -74,9 +75,8 @@ User& user(Snapshot& s, std::string_view id) {
 
 const gpm::core::Session& session(const User& u, std::string_view id) {
   const auto& all = u.presence.sessions();
-  auto it = std::find_if(all.begin(), all.end(), [&](const auto& s) {
-    return s.session_id == id;
-  });
+  auto it = std::find_if(all.begin(), all.end(),
+                         [&](const auto& s) { return s.session_id == id; });
   REQUIRE(it != all.end());
   return *it;
 }
@@ -116,8 +116,9 @@ constexpr std::string_view kReadmeExample = R"({
 }  // namespace
 
 TEST_SUITE("fixtures") {
-  TEST_CASE("README fixture format: users, ids lower-cased, me, UPN and "
-            "display name") {
+  TEST_CASE(
+      "README fixture format: users, ids lower-cased, me, UPN and "
+      "display name") {
     Snapshot s = parse(kReadmeExample);
     REQUIRE(s.users.size() == 2);
     CHECK(s.users[0].id == kAlex);
@@ -150,16 +151,18 @@ TEST_SUITE("fixtures") {
     CHECK(two.expires_at == instant("2026-01-01T02:00:00Z"));
   }
 
-  TEST_CASE("R3.3 a session without setAt or expiry is set at load time and "
-            "lives PT5M") {
+  TEST_CASE(
+      "R3.3 a session without setAt or expiry is set at load time and "
+      "lives PT5M") {
     Snapshot s = parse(kReadmeExample);
     const auto& three = session(user(s, kAlex), "app-three");
     CHECK(three.set_at == t0);
     CHECK(three.expires_at == t0 + minutes(5));
   }
 
-  TEST_CASE("D16 a teamsClient session never expires and may hold a "
-            "client-only pair") {
+  TEST_CASE(
+      "D16 a teamsClient session never expires and may hold a "
+      "client-only pair") {
     Snapshot s = parse(kReadmeExample);
     const auto& teams = session(user(s, kAlex), "teams-desktop");
     CHECK(teams.is_client);
@@ -167,8 +170,9 @@ TEST_SUITE("fixtures") {
     CHECK_FALSE(teams.expires_at.has_value());
   }
 
-  TEST_CASE("R3.5 preferredPresence counts its expiry from the load instant "
-            "and wins while a session lives") {
+  TEST_CASE(
+      "R3.5 preferredPresence counts its expiry from the load instant "
+      "and wins while a session lives") {
     Snapshot s = parse(kReadmeExample);
     User& alex = user(s, kAlex);
     REQUIRE(alex.presence.preferred().has_value());
@@ -179,16 +183,19 @@ TEST_SUITE("fixtures") {
           PresenceState{A::DoNotDisturb, C::DoNotDisturb});
   }
 
-  TEST_CASE("R3.5 preferredPresence without expirationDuration takes the "
-            "R3.5 default") {
-    Snapshot s = parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+  TEST_CASE(
+      "R3.5 preferredPresence without expirationDuration takes the "
+      "R3.5 default") {
+    Snapshot s =
+        parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
         "preferredPresence":{"availability":"Busy","activity":"Busy"}}]})");
     REQUIRE(s.users[0].presence.preferred().has_value());
     CHECK(s.users[0].presence.preferred()->expires_at == t0 + days(1));
   }
 
-  TEST_CASE("D17 statusMessage and outOfOfficeSettings load as the presence "
-            "shows them") {
+  TEST_CASE(
+      "D17 statusMessage and outOfOfficeSettings load as the presence "
+      "shows them") {
     Snapshot s = parse(kReadmeExample);
     auto view = user(s, kAlex).presence.view(t0);
     REQUIRE(view.status_message.has_value());
@@ -204,7 +211,8 @@ TEST_SUITE("fixtures") {
   }
 
   TEST_CASE("outOfOfficeSettings: a message of null reads as null") {
-    Snapshot s = parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+    Snapshot s =
+        parse(R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
         "outOfOfficeSettings":{"message":null,"isOutOfOffice":false}}]})");
     auto view = s.users[0].presence.view(t0);
     CHECK_FALSE(view.out_of_office.message.has_value());
@@ -227,7 +235,8 @@ TEST_SUITE("fixtures") {
         {R"({"users":{}})", "test.json: $.users: must be an array"},
         {R"({"users":[7]})", "test.json: $.users[0]: must be an object"},
         {R"({"users":[{}]})", "test.json: $.users[0].id: is required"},
-        {R"({"users":[{"id":7}]})", "test.json: $.users[0].id: must be a string"},
+        {R"({"users":[{"id":7}]})",
+         "test.json: $.users[0].id: must be a string"},
         {R"({"users":[{"id":"not-a-guid"}]})",
          "test.json: $.users[0].id: not a GUID"},
         {R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
@@ -317,14 +326,16 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("README an application session takes only setPresence pairs (the "
-            "D11 beta pairs included)") {
+  TEST_CASE(
+      "README an application session takes only setPresence pairs (the "
+      "D11 beta pairs included)") {
     std::string err = error_of(R"({"users":[
         {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
          "sessions":[{"sessionId":"a","availability":"Busy",
                       "activity":"InAMeeting"}]}]})");
-    CHECK(err.rfind("test.json: $.users[0].sessions[0]: the pair Busy/InAMeeting",
-                    0) == 0);
+    CHECK(
+        err.rfind("test.json: $.users[0].sessions[0]: the pair Busy/InAMeeting",
+                  0) == 0);
     CHECK(err.find("teamsClient") != std::string::npos);
     Snapshot s = parse(R"({"users":[
         {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
@@ -334,8 +345,9 @@ TEST_SUITE("fixtures") {
           PresenceState{A::Offline, C::OffWork});
   }
 
-  TEST_CASE("README preferredPresence and statusMessage errors carry their "
-            "JSON path and the request-body message") {
+  TEST_CASE(
+      "README preferredPresence and statusMessage errors carry their "
+      "JSON path and the request-body message") {
     std::string pref = error_of(R"({"users":[
         {"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
          "preferredPresence":{"availability":"Busy","activity":"InACall"}}]})");
@@ -376,13 +388,15 @@ TEST_SUITE("fixtures") {
     CHECK(error_of(doc("true")) == p + ": must be an object");
     CHECK(error_of(doc(R"({"isOutOfOffice":"yes"})")) ==
           p + ".isOutOfOffice: must be a boolean");
-    CHECK(error_of(doc(R"({"message":5})")) == p + ".message: must be a string");
+    CHECK(error_of(doc(R"({"message":5})")) ==
+          p + ".message: must be a string");
     CHECK(error_of(doc(R"({"message":"x","reason":"y"})")) ==
           p + ".reason: unknown key");
   }
 
-  TEST_CASE("README unknown keys inside preferredPresence and statusMessage "
-            "are caught at start-up too") {
+  TEST_CASE(
+      "README unknown keys inside preferredPresence and statusMessage "
+      "are caught at start-up too") {
     // README: "Unknown keys are errors, so typos are caught at start-up",
     // although request bodies ignore unknown keys.
     std::string pref = error_of(R"({"users":[
@@ -419,9 +433,10 @@ TEST_SUITE("fixtures") {
   }
 
   TEST_CASE("a deeply nested fixture value is an error, not a crash") {
-    std::string deep = R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
-        "displayName":)" + std::string(100000, '[') +
-                       std::string(100000, ']') + "}]}";
+    std::string deep =
+        R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
+        "displayName":)" +
+        std::string(100000, '[') + std::string(100000, ']') + "}]}";
     CHECK(error_of(deep) ==
           "test.json: $.users[0].displayName: must be a string");
   }
@@ -436,9 +451,10 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("README fixtures/default.json holds the docs' users: "
-            "fa8bf3dc... (me, Offline) and 66825e03... (a Teams client, "
-            "Away)") {
+  TEST_CASE(
+      "README fixtures/default.json holds the docs' users: "
+      "fa8bf3dc... (me, Offline) and 66825e03... (a Teams client, "
+      "Away)") {
     Snapshot s = gpm::graph::load_fixture_file(
         GPM_SOURCE_ROOT "/fixtures/default.json", t0, zones());
     CHECK(s.me == std::string(kAdele));
@@ -520,8 +536,9 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("the streaming loader gives the users the document "
-            "parser gives: compact ones, whole ones, UPN lookup and me") {
+  TEST_CASE(
+      "the streaming loader gives the users the document "
+      "parser gives: compact ones, whole ones, UPN lookup and me") {
     const std::string text = R"({
       "users": [
         {"id":"0000000A-0000-4000-8000-00000000000A","userPrincipalName":"Ann@Contoso.example",
@@ -568,8 +585,9 @@ TEST_SUITE("fixtures") {
           gpm::store::Base::npos);
   }
 
-  TEST_CASE("the streaming loader fails exactly as the document "
-            "parser does, naming the file and the JSON path") {
+  TEST_CASE(
+      "the streaming loader fails exactly as the document "
+      "parser does, naming the file and the JSON path") {
     const std::string ok_user =
         R"({"id":"0000000a-0000-4000-8000-00000000000a","sessions":[{"sessionId":"s","availability":"Away","activity":"Away"}]})";
     const std::vector<std::string> bad = {
@@ -577,9 +595,11 @@ TEST_SUITE("fixtures") {
         R"({"users":[)" + ok_user + "," + ok_user + "]}",
         R"({"users":[)" + ok_user +
             R"(,{"id":"0000000A-0000-4000-8000-00000000000A","statusMessage":{"message":{"content":"x"}}}]})",
-        R"({"me":"0000000b-0000-4000-8000-00000000000b","users":[)" + ok_user + "]}",
+        R"({"me":"0000000b-0000-4000-8000-00000000000b","users":[)" + ok_user +
+            "]}",
         R"({"me":"0000000a-0000-4000-8000-00000000000a"})",
-        R"({"users":[)" + ok_user + R"(,{"id":"0000000b-0000-4000-8000-00000000000b"}] )",
+        R"({"users":[)" + ok_user +
+            R"(,{"id":"0000000b-0000-4000-8000-00000000000b"}] )",
         R"({"users":[)" + ok_user + R"(],"extra":1})",
         R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Busy","activity":"InAMeeting"}]}]})",
         R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Away","activity":"Away","expirationDuration":"PT1M"}]}]})",
@@ -587,7 +607,8 @@ TEST_SUITE("fixtures") {
         R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"","availability":"Away","activity":"Away"}]}]})",
         R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","displayName":7}]})",
         R"({"users":[{"id":"0000000b-0000-4000-8000-00000000000b","typo":1}]})",
-        R"({"users":[)" + ok_user + R"(,{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Away","activity":"Away","setAt":"yesterday"}]}]})",
+        R"({"users":[)" + ok_user +
+            R"(,{"id":"0000000b-0000-4000-8000-00000000000b","sessions":[{"sessionId":"s","availability":"Away","activity":"Away","setAt":"yesterday"}]}]})",
         R"({"users":{}})",
         "[]",
         "",
@@ -601,8 +622,9 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("loader: a userPrincipalName given twice names its last user, "
-            "in the streamed state as in a snapshot's") {
+  TEST_CASE(
+      "loader: a userPrincipalName given twice names its last user, "
+      "in the streamed state as in a snapshot's") {
     const std::string text = R"({"users":[
       {"id":"0000000a-0000-4000-8000-00000000000a","userPrincipalName":"Same@Contoso.example"},
       {"id":"0000000b-0000-4000-8000-00000000000b","userPrincipalName":"same@contoso.EXAMPLE"},
@@ -619,8 +641,9 @@ TEST_SUITE("fixtures") {
     }
   }
 
-  TEST_CASE("load_fixture_base keeps the applications' JSON for the OAuth "
-            "reader, without a second parse of the file") {
+  TEST_CASE(
+      "load_fixture_base keeps the applications' JSON for the OAuth "
+      "reader, without a second parse of the file") {
     const std::string path =
         (std::filesystem::temp_directory_path() / "gpm-fixtures-extras.json")
             .string();
@@ -659,10 +682,13 @@ TEST_SUITE("fixtures: fuzz regressions") {
   // for a double is nlohmann's out_of_range, not a parse_error, and escaped
   // as an uncaught exception: --fixtures aborted the mock (exit 134)
   // instead of exit 2.
-  TEST_CASE("README a number out of range (1e999) in a fixture file is a FixtureError naming the file") {
-    for (std::string_view text :
-         {R"({"users":[{"id":2e8053}]})", R"({"users":[],"x":1e999})",
-          R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3","n":-1e400}]})"}) {
+  TEST_CASE(
+      "README a number out of range (1e999) in a fixture file is a "
+      "FixtureError naming the file") {
+    for (
+        std::string_view text :
+        {R"({"users":[{"id":2e8053}]})", R"({"users":[],"x":1e999})",
+         R"({"users":[{"id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3","n":-1e400}]})"}) {
       CAPTURE(text);
       std::string e = error_of(text);
       CHECK(e == "test.json: $: invalid JSON: a number is out of range");

@@ -43,8 +43,9 @@ struct FactoryRow {
 }  // namespace
 
 TEST_SUITE("graph_error") {
-  TEST_CASE("R6.1 error_body is exactly {error:{code,message,innerError:"
-            "{date,request-id,client-request-id}}}") {
+  TEST_CASE(
+      "R6.1 error_body is exactly {error:{code,message,innerError:"
+      "{date,request-id,client-request-id}}}") {
     std::string body = gpm::graph::error_body(
         "NotFound", "No such session.", instant("2026-01-01T00:07:05Z"),
         "93b6f17e-c05d-4f45-ad2a-6665c708d8a0",
@@ -56,13 +57,13 @@ TEST_SUITE("graph_error") {
           {"innerError",
            {{"date", "2026-01-01T00:07:05"},
             {"request-id", "93b6f17e-c05d-4f45-ad2a-6665c708d8a0"},
-            {"client-request-id",
-             "e70c5c1b-8b47-68c0-3171-3d22f5e0bd54"}}}}}};
+            {"client-request-id", "e70c5c1b-8b47-68c0-3171-3d22f5e0bd54"}}}}}};
     CHECK(json::parse(body) == expected);
   }
 
-  TEST_CASE("R6.1 error_body writes the keys in Graph's order: code, message, "
-            "innerError") {
+  TEST_CASE(
+      "R6.1 error_body writes the keys in Graph's order: code, message, "
+      "innerError") {
     std::string body = gpm::graph::error_body(
         "BadRequest", "m", instant("2026-01-01T00:00:00Z"), "r", "c");
     auto j = nlohmann::ordered_json::parse(body);
@@ -84,8 +85,8 @@ TEST_SUITE("graph_error") {
     CHECK(json::parse(body)["error"]["innerError"]["date"] ==
           "2025-02-13T10:17:05");
     // An offset in the input is applied: 12:00+02:00 is 10:00 UTC.
-    body = gpm::graph::error_body("c", "m", instant("2026-06-01T12:00:00+02:00"),
-                                  "r", "c");
+    body = gpm::graph::error_body(
+        "c", "m", instant("2026-06-01T12:00:00+02:00"), "r", "c");
     CHECK(json::parse(body)["error"]["innerError"]["date"] ==
           "2026-06-01T10:00:00");
   }
@@ -104,8 +105,9 @@ TEST_SUITE("graph_error") {
     CHECK(j["error"]["code"] == "ResourceNotFound");
   }
 
-  TEST_CASE("R6.1 quotes, backslashes and control characters in a message are "
-            "escaped, not spliced into the JSON") {
+  TEST_CASE(
+      "R6.1 quotes, backslashes and control characters in a message are "
+      "escaped, not spliced into the JSON") {
     std::string hostile = "\"}},\"x\":{\"y\":\"\\\n\t\x01";
     std::string body = gpm::graph::error_body(
         "BadRequest", hostile, instant("2026-01-01T00:00:00Z"), "r", "c");
@@ -115,8 +117,9 @@ TEST_SUITE("graph_error") {
     CHECK(j["error"].size() == 3);
   }
 
-  TEST_CASE("the GraphError constructor keeps status, code, message and extra "
-            "headers") {
+  TEST_CASE(
+      "the GraphError constructor keeps status, code, message and extra "
+      "headers") {
     GraphError e(429, "TooManyRequests", "Please retry again later.",
                  {{"Retry-After", "2"}});
     CHECK(e.status() == 429);
@@ -129,8 +132,9 @@ TEST_SUITE("graph_error") {
     CHECK(std::string(e.what()) == "TooManyRequests");
   }
 
-  TEST_CASE("every errors:: factory has the status and code of the decision "
-            "table (D1, D8, D9, D12, D13, D18, D19)") {
+  TEST_CASE(
+      "every errors:: factory has the status and code of the decision "
+      "table (D1, D8, D9, D12, D13, D18, D19)") {
     const std::vector<FactoryRow> rows = {
         {"bad_request (D1)", errors::bad_request("x"), 400, "BadRequest"},
         {"session_not_found (D8)", errors::session_not_found("s"), 404,
@@ -142,8 +146,8 @@ TEST_SUITE("graph_error") {
         {"unknown_path (D13)", errors::unknown_path(), 404, "UnknownPath"},
         {"method_not_allowed (D13)", errors::method_not_allowed("GET"), 405,
          "MethodNotAllowed"},
-        {"unsupported_media_type (D18)",
-         errors::unsupported_media_type("m"), 415, "UnsupportedMediaType"},
+        {"unsupported_media_type (D18)", errors::unsupported_media_type("m"),
+         415, "UnsupportedMediaType"},
         {"payload_too_large (D19)", errors::payload_too_large(1048576), 413,
          "RequestEntityTooLarge"},
         {"uri_too_long", errors::uri_too_long(), 414, "RequestUriTooLong"},
@@ -166,26 +170,26 @@ TEST_SUITE("graph_error") {
     }
   }
 
-  TEST_CASE("R6.7 D15 too_many_requests: Retry-After in whole seconds and "
-            "Graph's throttling body with innerError code, message and "
-            "status") {
+  TEST_CASE(
+      "R6.7 D15 too_many_requests: Retry-After in whole seconds and "
+      "Graph's throttling body with innerError code, message and "
+      "status") {
     GraphError e = errors::too_many_requests(std::chrono::seconds(17));
     CHECK(e.status() == 429);
     CHECK(extra_header(e, "Retry-After") == "17");
     std::string body = gpm::graph::error_body(
         e.code(), e.message(), instant("2020-08-18T12:51:51Z"),
         "94fb3b52-452a-4535-a601-69e0a90e3aa2", "client-1", e.inner_error());
-    json expected = {
-        {"error",
-         {{"code", "TooManyRequests"},
-          {"message", "Please retry again later."},
-          {"innerError",
-           {{"code", "429"},
-            {"date", "2020-08-18T12:51:51"},
-            {"message", "Please retry after"},
-            {"request-id", "94fb3b52-452a-4535-a601-69e0a90e3aa2"},
-            {"client-request-id", "client-1"},
-            {"status", "429"}}}}}};
+    json expected = {{"error",
+                      {{"code", "TooManyRequests"},
+                       {"message", "Please retry again later."},
+                       {"innerError",
+                        {{"code", "429"},
+                         {"date", "2020-08-18T12:51:51"},
+                         {"message", "Please retry after"},
+                         {"request-id", "94fb3b52-452a-4535-a601-69e0a90e3aa2"},
+                         {"client-request-id", "client-1"},
+                         {"status", "429"}}}}}};
     CHECK(json::parse(body) == expected);
     // Other errors carry no extra innerError members.
     CHECK(errors::bad_request("x").inner_error().empty());
@@ -209,8 +213,9 @@ TEST_SUITE("graph_error") {
           std::string::npos);
   }
 
-  TEST_CASE("D12 both 401s carry WWW-Authenticate: Bearer and the documented "
-            "messages") {
+  TEST_CASE(
+      "D12 both 401s carry WWW-Authenticate: Bearer and the documented "
+      "messages") {
     auto empty = errors::token_empty();
     CHECK(empty.message() == "Access token is empty.");
     CHECK(extra_header(empty, "WWW-Authenticate") == "Bearer");
@@ -229,8 +234,9 @@ TEST_SUITE("graph_error") {
           "Resource not found for the segment 'groups'.");
   }
 
-  TEST_CASE("D13 method_not_allowed carries the Allow header it was given, "
-            "with HEAD beside GET") {
+  TEST_CASE(
+      "D13 method_not_allowed carries the Allow header it was given, "
+      "with HEAD beside GET") {
     auto e = errors::method_not_allowed("GET, POST");
     CHECK(extra_header(e, "Allow") == "GET, HEAD, POST");
     CHECK(e.message().find("GET, HEAD, POST") != std::string::npos);
@@ -246,8 +252,9 @@ TEST_SUITE("graph_error") {
     CHECK(gpm::graph::allow_with_head("") == "");
   }
 
-  TEST_CASE("x-mock-hint: the catalogue's hints name what to do, and the "
-            "body text stays Graph's") {
+  TEST_CASE(
+      "x-mock-hint: the catalogue's hints name what to do, and the "
+      "body text stays Graph's") {
     auto user = errors::user_not_found("u1");
     CHECK(user.message().find("x-mock") == std::string::npos);
     CHECK(user.hint().find("POST /_mock/users") != std::string::npos);
@@ -286,8 +293,9 @@ TEST_SUITE("graph_error") {
     CHECK(e.headers().empty());
   }
 
-  TEST_CASE("default_code_for_status maps the statuses the HTTP layer raises "
-            "to Graph codes") {
+  TEST_CASE(
+      "default_code_for_status maps the statuses the HTTP layer raises "
+      "to Graph codes") {
     const std::vector<std::pair<int, const char*>> rows = {
         {400, "BadRequest"},
         {401, "InvalidAuthenticationToken"},
@@ -315,8 +323,9 @@ TEST_SUITE("graph_error") {
     }
   }
 
-  TEST_CASE("default_message_for_status is never empty and a 5xx message is "
-            "the fixed internal one") {
+  TEST_CASE(
+      "default_message_for_status is never empty and a 5xx message is "
+      "the fixed internal one") {
     for (int status : {400, 404, 408, 413, 414, 415, 416, 417, 431, 500, 503}) {
       CAPTURE(status);
       CHECK_FALSE(gpm::graph::default_message_for_status(status).empty());

@@ -96,19 +96,22 @@ gpm::core::StatusMessage status_message(std::string content) {
 TEST_SUITE("graph_json") {
   // --- parse_object_body -------------------------------------------------
 
-  TEST_CASE("D1 a body that is malformed JSON, not an object, or blank is 400 "
-            "BadRequest") {
+  TEST_CASE(
+      "D1 a body that is malformed JSON, not an object, or blank is 400 "
+      "BadRequest") {
     for (std::string_view body :
-         {"{", "{\"a\":}", "nul", "[]", "\"text\"", "42", "null", "true",
-          "", "  \r\n\t", "{} {}", "\xff"}) {
+         {"{", "{\"a\":}", "nul", "[]", "\"text\"", "42", "null", "true", "",
+          "  \r\n\t", "{} {}", "\xff"}) {
       CAPTURE(body);
-      GraphError e = thrown([&] { gpm::graph::parse_object_body(body, false); });
+      GraphError e =
+          thrown([&] { gpm::graph::parse_object_body(body, false); });
       CHECK(e.status() == 400);
       CHECK(e.code() == "BadRequest");
     }
   }
 
-  TEST_CASE("R3.6.1 an empty body reads as {} only where the action allows it") {
+  TEST_CASE(
+      "R3.6.1 an empty body reads as {} only where the action allows it") {
     CHECK(gpm::graph::parse_object_body("", true) == json::object());
     CHECK(gpm::graph::parse_object_body(" \n", true) == json::object());
     CHECK(gpm::graph::parse_object_body("{\"a\":1}", true) == json{{"a", 1}});
@@ -132,8 +135,9 @@ TEST_SUITE("graph_json") {
     CHECK(r.expiration == hours(1));
   }
 
-  TEST_CASE("R3.3 setPresence expirationDuration defaults to PT5M, also when "
-            "null") {
+  TEST_CASE(
+      "R3.3 setPresence expirationDuration defaults to PT5M, also when "
+      "null") {
     CHECK(gpm::graph::parse_set_presence(set_presence_body({}), false)
               .expiration == minutes(5));
     CHECK(gpm::graph::parse_set_presence(
@@ -141,8 +145,9 @@ TEST_SUITE("graph_json") {
               .expiration == minutes(5));
   }
 
-  TEST_CASE("R3.3 body keys may come in any order and unknown keys are "
-            "ignored") {
+  TEST_CASE(
+      "R3.3 body keys may come in any order and unknown keys are "
+      "ignored") {
     auto r = gpm::graph::parse_set_presence(
         R"({"expirationDuration":"PT10M","activity":"InACall",
             "extra":{"nested":[1,2]},"availability":"Busy",
@@ -153,8 +158,9 @@ TEST_SUITE("graph_json") {
     CHECK(r.expiration == minutes(10));
   }
 
-  TEST_CASE("R3.3.1 D11 setPresence accepts exactly the five pairs, values "
-            "matched ignoring case") {
+  TEST_CASE(
+      "R3.3.1 D11 setPresence accepts exactly the five pairs, values "
+      "matched ignoring case") {
     const std::vector<std::pair<std::string, PresenceState>> ok = {
         {"Available/Available", {A::Available, C::Available}},
         {"busy/inacall", {A::Busy, C::InACall}},
@@ -183,8 +189,8 @@ TEST_SUITE("graph_json") {
       CAPTURE(a);
       std::string body =
           set_presence_body({{"availability", a}, {"activity", b}});
-      check_bad_request(
-          [&] { gpm::graph::parse_set_presence(body, false); }, a + "/" + b);
+      check_bad_request([&] { gpm::graph::parse_set_presence(body, false); },
+                        a + "/" + b);
       GraphError e =
           thrown([&] { gpm::graph::parse_set_presence(body, false); });
       // The message lists what is accepted.
@@ -193,16 +199,15 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D1 setPresence pairs outside the vocabulary or not settable are "
-            "400 naming the pair") {
+  TEST_CASE(
+      "D1 setPresence pairs outside the vocabulary or not settable are "
+      "400 naming the pair") {
     const std::vector<std::pair<std::string, std::string>> bad = {
-        {"Busy", "InAMeeting"},       // R2.5: calendar driven
-        {"Available", "OutOfOffice"}, // R2.5
-        {"Happy", "Available"},       // not a value
-        {"Available", "Dancing"},
-        {"Available", "Away"},
-        {"DoNotDisturb", "Focusing"},
-        {"", ""}};
+        {"Busy", "InAMeeting"},        // R2.5: calendar driven
+        {"Available", "OutOfOffice"},  // R2.5
+        {"Happy", "Available"},        // not a value
+        {"Available", "Dancing"},     {"Available", "Away"},
+        {"DoNotDisturb", "Focusing"}, {"", ""}};
     for (const auto& [a, b] : bad) {
       CAPTURE(a);
       CAPTURE(b);
@@ -239,8 +244,9 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D2 setPresence sessionId absent, null, empty or not a string is "
-            "400 naming sessionId") {
+  TEST_CASE(
+      "D2 setPresence sessionId absent, null, empty or not a string is "
+      "400 naming sessionId") {
     json j = json::parse(set_presence_body({}));
     j.erase("sessionId");
     check_bad_request([&] { gpm::graph::parse_set_presence(j.dump(), false); },
@@ -254,13 +260,13 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("R3.3 setPresence expirationDuration PT5M and PT4H are the "
-            "inclusive bounds") {
-    for (auto [text, d] : {std::pair{"PT5M", minutes(5)},
-                           std::pair{"PT4H", minutes(240)},
-                           std::pair{"PT300S", minutes(5)},
-                           std::pair{"PT1H30M", minutes(90)},
-                           std::pair{"pt2h", minutes(120)}}) {
+  TEST_CASE(
+      "R3.3 setPresence expirationDuration PT5M and PT4H are the "
+      "inclusive bounds") {
+    for (auto [text, d] :
+         {std::pair{"PT5M", minutes(5)}, std::pair{"PT4H", minutes(240)},
+          std::pair{"PT300S", minutes(5)}, std::pair{"PT1H30M", minutes(90)},
+          std::pair{"pt2h", minutes(120)}}) {
       CAPTURE(text);
       CHECK(gpm::graph::parse_set_presence(
                 set_presence_body({{"expirationDuration", text}}), false)
@@ -268,8 +274,9 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D1 setPresence expirationDuration out of PT5M..PT4H is 400 "
-            "naming the field and the range") {
+  TEST_CASE(
+      "D1 setPresence expirationDuration out of PT5M..PT4H is 400 "
+      "naming the field and the range") {
     for (const char* text : {"PT4M59S", "PT4H0M1S", "PT5H", "P1D", "PT0S"}) {
       CAPTURE(text);
       GraphError e = thrown([&] {
@@ -283,8 +290,9 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D23 the Python timedelta form 1:00:00 is 400 saying an ISO 8601 "
-            "duration is expected") {
+  TEST_CASE(
+      "D23 the Python timedelta form 1:00:00 is 400 saying an ISO 8601 "
+      "duration is expected") {
     for (const char* text : {"1:00:00", "1 day, 0:00:00", "01:00:00", "3600"}) {
       CAPTURE(text);
       GraphError e = thrown([&] {
@@ -299,8 +307,9 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D1 setPresence expirationDuration of a wrong JSON type is 400 "
-            "that describes, not dumps, the value") {
+  TEST_CASE(
+      "D1 setPresence expirationDuration of a wrong JSON type is 400 "
+      "that describes, not dumps, the value") {
     for (json bad : {json(300), json(true), json::array({"PT5M"}),
                      json{{"minutes", 5}}, json(""), json("P"), json("PT"),
                      json("-PT5M"), json("P1M"), json("P1Y")}) {
@@ -332,11 +341,13 @@ TEST_SUITE("graph_json") {
     CHECK(contains(e.message(), std::string(100, '9') + "..."));
   }
 
-  TEST_CASE("D1 D23 hostile expirationDuration values are 400, never a crash: "
-            "deep nesting, huge numbers, overflowing durations") {
-    std::string deep = "{\"sessionId\":\"a\",\"availability\":\"Available\","
-                       "\"activity\":\"Available\",\"expirationDuration\":" +
-                       deep_array(100000) + "}";
+  TEST_CASE(
+      "D1 D23 hostile expirationDuration values are 400, never a crash: "
+      "deep nesting, huge numbers, overflowing durations") {
+    std::string deep =
+        "{\"sessionId\":\"a\",\"availability\":\"Available\","
+        "\"activity\":\"Available\",\"expirationDuration\":" +
+        deep_array(100000) + "}";
     check_bad_request([&] { gpm::graph::parse_set_presence(deep, false); },
                       "expirationDuration");
     // A number past double's range is not JSON nlohmann accepts (the whole
@@ -348,9 +359,10 @@ TEST_SUITE("graph_json") {
           std::pair{"18446744073709551616", "expirationDuration"},
           std::pair{"-0", "expirationDuration"}}) {
       CAPTURE(number);
-      std::string body = "{\"sessionId\":\"a\",\"availability\":\"Available\","
-                         "\"activity\":\"Available\",\"expirationDuration\":" +
-                         std::string(number) + "}";
+      std::string body =
+          "{\"sessionId\":\"a\",\"availability\":\"Available\","
+          "\"activity\":\"Available\",\"expirationDuration\":" +
+          std::string(number) + "}";
       check_bad_request([&] { gpm::graph::parse_set_presence(body, false); },
                         named);
     }
@@ -373,12 +385,13 @@ TEST_SUITE("graph_json") {
     CHECK(gpm::graph::parse_clear_presence(
               R"({"sessionId":"22553876-F5AB-4529-BFFB-CFE50AA89F87"})") ==
           "22553876-F5AB-4529-BFFB-CFE50AA89F87");
-    CHECK(gpm::graph::parse_clear_presence(
-              R"({"other":1,"sessionId":"x"})") == "x");
+    CHECK(gpm::graph::parse_clear_presence(R"({"other":1,"sessionId":"x"})") ==
+          "x");
   }
 
-  TEST_CASE("D2 clearPresence sessionId absent, empty or not a string is 400 "
-            "naming sessionId") {
+  TEST_CASE(
+      "D2 clearPresence sessionId absent, empty or not a string is 400 "
+      "naming sessionId") {
     for (std::string_view body :
          {R"({})", R"({"sessionId":null})", R"({"sessionId":""})",
           R"({"sessionId":7})", R"({"sessionid":"x"})"}) {
@@ -392,8 +405,9 @@ TEST_SUITE("graph_json") {
 
   // --- setUserPreferredPresence --------------------------------------------
 
-  TEST_CASE("R3.5 D5 preferred expirationDuration defaults to 1 day for Busy "
-            "and DoNotDisturb, 7 days otherwise") {
+  TEST_CASE(
+      "R3.5 D5 preferred expirationDuration defaults to 1 day for Busy "
+      "and DoNotDisturb, 7 days otherwise") {
     const std::vector<std::tuple<std::string, std::string, Availability,
                                  Activity, gpm::core::Duration>>
         rows = {
@@ -415,8 +429,9 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("R3.5 an explicit preferred expirationDuration replaces the "
-            "default") {
+  TEST_CASE(
+      "R3.5 an explicit preferred expirationDuration replaces the "
+      "default") {
     auto r = gpm::graph::parse_set_preferred(
         R"({"expirationDuration":"PT8H","activity":"DoNotDisturb",
             "availability":"DoNotDisturb","unknown":true})");
@@ -432,16 +447,16 @@ TEST_SUITE("graph_json") {
               .expiration == std::chrono::milliseconds(500));
   }
 
-  TEST_CASE("D5 preferred expirationDuration not positive or over P30D is 400 "
-            "naming the field and range") {
+  TEST_CASE(
+      "D5 preferred expirationDuration not positive or over P30D is 400 "
+      "naming the field and range") {
     for (const char* text : {"PT0S", "P30DT1S", "P31D", "P5W"}) {
       CAPTURE(text);
       GraphError e = thrown([&] {
-        gpm::graph::parse_set_preferred(
-            json{{"availability", "Away"},
-                 {"activity", "Away"},
-                 {"expirationDuration", text}}
-                .dump());
+        gpm::graph::parse_set_preferred(json{
+            {"availability", "Away"},
+            {"activity", "Away"},
+            {"expirationDuration", text}}.dump());
       });
       CHECK(e.status() == 400);
       CHECK(e.code() == "BadRequest");
@@ -457,13 +472,13 @@ TEST_SUITE("graph_json") {
         "ISO 8601");
   }
 
-  TEST_CASE("R3.5.1 preferred pairs outside the six are 400 listing the "
-            "accepted pairs") {
-    for (auto [a, b] : {std::pair{"Available", "InACall"},
-                        std::pair{"Busy", "InACall"},
-                        std::pair{"DoNotDisturb", "Presenting"},
-                        std::pair{"Offline", "Offline"},
-                        std::pair{"Nope", "Away"}}) {
+  TEST_CASE(
+      "R3.5.1 preferred pairs outside the six are 400 listing the "
+      "accepted pairs") {
+    for (auto [a, b] :
+         {std::pair{"Available", "InACall"}, std::pair{"Busy", "InACall"},
+          std::pair{"DoNotDisturb", "Presenting"},
+          std::pair{"Offline", "Offline"}, std::pair{"Nope", "Away"}}) {
       CAPTURE(a);
       CAPTURE(b);
       GraphError e = thrown([&] {
@@ -484,8 +499,9 @@ TEST_SUITE("graph_json") {
 
   // --- setStatusMessage ----------------------------------------------------
 
-  TEST_CASE("R3.7 setStatusMessage parses the docs' example with a Windows "
-            "zone (D17)") {
+  TEST_CASE(
+      "R3.7 setStatusMessage parses the docs' example with a Windows "
+      "zone (D17)") {
     auto m = gpm::graph::parse_set_status_message(
         R"({"statusMessage":{
               "message":{"content":"Hey I'm currently in a meeting.",
@@ -523,8 +539,9 @@ TEST_SUITE("graph_json") {
     CHECK(m->expiry->at == instant("2026-07-01T15:00:00Z"));
   }
 
-  TEST_CASE("R3.7 a message without expiryDateTime never expires; an empty "
-            "content clears the message") {
+  TEST_CASE(
+      "R3.7 a message without expiryDateTime never expires; an empty "
+      "content clears the message") {
     auto m = gpm::graph::parse_set_status_message(
         R"({"statusMessage":{"message":{"content":"Lunch"}}})", t0, zones());
     REQUIRE(m.has_value());
@@ -589,16 +606,17 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("an expiryDateTime.dateTime with an offset is 400: the "
-            "zone goes in timeZone") {
+  TEST_CASE(
+      "an expiryDateTime.dateTime with an offset is 400: the "
+      "zone goes in timeZone") {
     for (std::string_view dt :
          {"2026-01-01T17:00:00Z", "2026-01-01T17:00:00+01:00",
           "2026-01-01T17:00:00-08:00"}) {
       CAPTURE(dt);
-      json body = {{"statusMessage",
-                    {{"message", {{"content", "x"}}},
-                     {"expiryDateTime",
-                      {{"dateTime", dt}, {"timeZone", "UTC"}}}}}};
+      json body = {
+          {"statusMessage",
+           {{"message", {{"content", "x"}}},
+            {"expiryDateTime", {{"dateTime", dt}, {"timeZone", "UTC"}}}}}};
       GraphError e = thrown([&] {
         gpm::graph::parse_set_status_message(body.dump(), t0, zones());
       });
@@ -612,11 +630,11 @@ TEST_SUITE("graph_json") {
     for (std::string_view zone :
          {"Mars/Olympus_Mons", "Pacific Standard", "", "../../etc/passwd"}) {
       CAPTURE(zone);
-      json body = {{"statusMessage",
-                    {{"message", {{"content", "x"}}},
-                     {"expiryDateTime",
-                      {{"dateTime", "2026-01-01T17:00:00"},
-                       {"timeZone", zone}}}}}};
+      json body = {
+          {"statusMessage",
+           {{"message", {{"content", "x"}}},
+            {"expiryDateTime",
+             {{"dateTime", "2026-01-01T17:00:00"}, {"timeZone", zone}}}}}};
       GraphError e = thrown([&] {
         gpm::graph::parse_set_status_message(body.dump(), t0, zones());
       });
@@ -629,8 +647,9 @@ TEST_SUITE("graph_json") {
 
   // --- getPresencesByUserId ------------------------------------------------
 
-  TEST_CASE("D7 getPresencesByUserId de-duplicates ids ignoring case, in "
-            "first-seen order, lower-cased") {
+  TEST_CASE(
+      "D7 getPresencesByUserId de-duplicates ids ignoring case, in "
+      "first-seen order, lower-cased") {
     auto ids = gpm::graph::parse_get_presences_by_user_id(
         R"({"ids":["66825E03-7EF5-42DA-9069-724602C31F6B",
                    "fa8bf3dc-eca7-46b7-bad1-db199b62afc3",
@@ -643,7 +662,8 @@ TEST_SUITE("graph_json") {
   TEST_CASE("D7 ids missing, null, empty or not an array is 400 naming ids") {
     for (std::string_view body :
          {R"({})", R"({"ids":null})", R"({"ids":[]})", R"({"ids":"x"})",
-          R"({"ids":{}})", R"({"IDS":["fa8bf3dc-eca7-46b7-bad1-db199b62afc3"]})"}) {
+          R"({"ids":{}})",
+          R"({"IDS":["fa8bf3dc-eca7-46b7-bad1-db199b62afc3"]})"}) {
       CAPTURE(body);
       check_bad_request(
           [&] { gpm::graph::parse_get_presences_by_user_id(body); }, "'ids'");
@@ -653,8 +673,8 @@ TEST_SUITE("graph_json") {
   TEST_CASE("D7 R3.2.3 650 ids are accepted, 651 are 400 naming the limit") {
     json ids = json::array();
     for (int i = 0; i < 650; ++i) ids.push_back(kUser);
-    auto out = gpm::graph::parse_get_presences_by_user_id(
-        json{{"ids", ids}}.dump());
+    auto out =
+        gpm::graph::parse_get_presences_by_user_id(json{{"ids", ids}}.dump());
     CHECK(out == std::vector<std::string>{kUser});
     ids.push_back(kOther);
     GraphError e = thrown([&] {
@@ -667,15 +687,15 @@ TEST_SUITE("graph_json") {
   }
 
   TEST_CASE("D7 an id that is not a GUID is 400 naming it") {
-    for (json bad : {json("not-a-guid"), json("{fa8bf3dc-eca7-46b7-bad1-db199b62afc3}"),
-                     json("fa8bf3dc-eca7-46b7-bad1-db199b62afcz"),
-                     json("adele@contoso.example"), json(12), json(nullptr),
-                     json::array({kUser}), json::object()}) {
+    for (json bad :
+         {json("not-a-guid"), json("{fa8bf3dc-eca7-46b7-bad1-db199b62afc3}"),
+          json("fa8bf3dc-eca7-46b7-bad1-db199b62afcz"),
+          json("adele@contoso.example"), json(12), json(nullptr),
+          json::array({kUser}), json::object()}) {
       CAPTURE(bad.dump());
       json body = {{"ids", {kUser, bad}}};
-      GraphError e = thrown([&] {
-        gpm::graph::parse_get_presences_by_user_id(body.dump());
-      });
+      GraphError e = thrown(
+          [&] { gpm::graph::parse_get_presences_by_user_id(body.dump()); });
       CHECK(e.status() == 400);
       CHECK(e.code() == "BadRequest");
       CHECK(contains(e.message(), "'ids'"));
@@ -687,8 +707,9 @@ TEST_SUITE("graph_json") {
     CHECK(contains(e.message(), "'not-a-guid'"));
   }
 
-  TEST_CASE("D7 hostile ids are 400, never a crash: deep nesting, huge "
-            "numbers") {
+  TEST_CASE(
+      "D7 hostile ids are 400, never a crash: deep nesting, huge "
+      "numbers") {
     check_bad_request(
         [] {
           gpm::graph::parse_get_presences_by_user_id(
@@ -697,8 +718,8 @@ TEST_SUITE("graph_json") {
         "'ids'");
     check_bad_request(
         [] {
-          gpm::graph::parse_get_presences_by_user_id(
-              "{\"ids\":[" + deep_array(100000) + "]}");
+          gpm::graph::parse_get_presences_by_user_id("{\"ids\":[" +
+                                                     deep_array(100000) + "]}");
         },
         "'ids'");
     for (auto [number, named] :
@@ -718,8 +739,9 @@ TEST_SUITE("graph_json") {
 
   // --- presence resource -----------------------------------------------------
 
-  TEST_CASE("D10 R4.10 sequenceNumber is 'A' and ten zero-padded digits, so "
-            "string order is version order") {
+  TEST_CASE(
+      "D10 R4.10 sequenceNumber is 'A' and ten zero-padded digits, so "
+      "string order is version order") {
     CHECK(gpm::graph::format_sequence_number(0) == "A0000000000");
     CHECK(gpm::graph::format_sequence_number(1) == "A0000000001");
     CHECK(gpm::graph::format_sequence_number(129311063) == "A0129311063");
@@ -735,9 +757,10 @@ TEST_SUITE("graph_json") {
 
   TEST_CASE("R6.5 @odata.context of a presence, per path form and version") {
     using gpm::graph::PresencePathForm;
-    CHECK(gpm::graph::presence_context("v1.0", PresencePathForm::Users, kUser) ==
-          "https://graph.microsoft.com/v1.0/$metadata#users('"
-          "fa8bf3dc-eca7-46b7-bad1-db199b62afc3')/presence/$entity");
+    CHECK(
+        gpm::graph::presence_context("v1.0", PresencePathForm::Users, kUser) ==
+        "https://graph.microsoft.com/v1.0/$metadata#users('"
+        "fa8bf3dc-eca7-46b7-bad1-db199b62afc3')/presence/$entity");
     CHECK(gpm::graph::presence_context("beta", PresencePathForm::Me, kUser) ==
           "https://graph.microsoft.com/beta/$metadata#users('"
           "fa8bf3dc-eca7-46b7-bad1-db199b62afc3')/presence/$entity");
@@ -750,29 +773,31 @@ TEST_SUITE("graph_json") {
           "graph.presence)");
   }
 
-  TEST_CASE("presence_json of a user with nothing set has every "
-            "property, in Graph's shape") {
+  TEST_CASE(
+      "presence_json of a user with nothing set has every "
+      "property, in Graph's shape") {
     gpm::core::PresenceView view;
     view.sequence = 7;
     auto j = gpm::graph::presence_json(kUser, view, true);
-    json expected = {
-        {"id", kUser},
-        {"availability", "Offline"},
-        {"activity", "Offline"},
-        {"statusMessage", nullptr},
-        {"outOfOfficeSettings", {{"message", nullptr}, {"isOutOfOffice", false}}},
-        {"sequenceNumber", "A0000000007"},
-        {"workLocation",
-         {{"placeId", nullptr},
-          {"source", "none"},
-          {"workLocationType", "unspecified"}}}};
+    json expected = {{"id", kUser},
+                     {"availability", "Offline"},
+                     {"activity", "Offline"},
+                     {"statusMessage", nullptr},
+                     {"outOfOfficeSettings",
+                      {{"message", nullptr}, {"isOutOfOffice", false}}},
+                     {"sequenceNumber", "A0000000007"},
+                     {"workLocation",
+                      {{"placeId", nullptr},
+                       {"source", "none"},
+                       {"workLocationType", "unspecified"}}}};
     CHECK(json::parse(j.dump()) == expected);
     // id comes first, as in the docs' examples.
     CHECK(j.begin().key() == "id");
   }
 
-  TEST_CASE("R2.6 the user themself sees statusMessage.expiryDateTime and "
-            "publishedDateTime") {
+  TEST_CASE(
+      "R2.6 the user themself sees statusMessage.expiryDateTime and "
+      "publishedDateTime") {
     gpm::core::PresenceView view;
     view.state = {A::Busy, C::InACall};
     view.status_message = status_message("In a meeting");
@@ -786,7 +811,8 @@ TEST_SUITE("graph_json") {
     CHECK(j["availability"] == "Busy");
     CHECK(j["activity"] == "InACall");
     CHECK(j["statusMessage"] ==
-          json{{"message", {{"content", "In a meeting"}, {"contentType", "text"}}},
+          json{{"message",
+                {{"content", "In a meeting"}, {"contentType", "text"}}},
                {"expiryDateTime",
                 {{"dateTime", "2026-01-02T17:00:00"},
                  {"timeZone", "Pacific Standard Time"}}},
@@ -808,11 +834,13 @@ TEST_SUITE("graph_json") {
                 {{"content", "In a meeting"}, {"contentType", "text"}}}});
   }
 
-  TEST_CASE("R2.6 the user themself sees expiryDateTime null when the message "
-            "never expires") {
+  TEST_CASE(
+      "R2.6 the user themself sees expiryDateTime null when the message "
+      "never expires") {
     gpm::core::PresenceView view;
     view.status_message = status_message("Lunch");
-    json self = json::parse(gpm::graph::presence_json(kUser, view, true).dump());
+    json self =
+        json::parse(gpm::graph::presence_json(kUser, view, true).dump());
     CHECK(self["statusMessage"] ==
           json{{"message", {{"content", "Lunch"}, {"contentType", "text"}}},
                {"expiryDateTime", nullptr},
@@ -823,16 +851,17 @@ TEST_SUITE("graph_json") {
     gpm::core::PresenceView view;
     view.status_message = status_message("caf\xe9");  // Latin-1, not UTF-8
     std::string out;
-    CHECK_NOTHROW(out = gpm::graph::dump(
-                      gpm::graph::presence_json("\xff", view, false)));
+    CHECK_NOTHROW(
+        out = gpm::graph::dump(gpm::graph::presence_json("\xff", view, false)));
     json j = json::parse(out);
     CHECK(j["id"] == "\xEF\xBF\xBD");
     CHECK(j["statusMessage"]["message"]["content"] == "caf\xEF\xBF\xBD");
   }
 
-  TEST_CASE("R2.6 the directly written presence has the very bytes "
-            "of dump(presence_json), for self and others, escapes and bad "
-            "UTF-8 included") {
+  TEST_CASE(
+      "R2.6 the directly written presence has the very bytes "
+      "of dump(presence_json), for self and others, escapes and bad "
+      "UTF-8 included") {
     std::vector<gpm::core::PresenceView> views(5);
     views[0].sequence = 1;
     views[1].state = {A::Busy, C::InACall};
@@ -852,7 +881,8 @@ TEST_SUITE("graph_json") {
     views[4].state = {A::DoNotDisturb, C::Presenting};
     for (const auto& view : views) {
       for (bool self : {true, false}) {
-        for (std::string id : {kUser, std::string("\xff"), std::string("a\"b")}) {
+        for (std::string id :
+             {kUser, std::string("\xff"), std::string("a\"b")}) {
           std::string direct = "{";
           gpm::graph::append_presence_members(direct, id, view, self);
           direct += "}";
@@ -863,14 +893,16 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D7 the plain ids body and the same ids in any other layout parse "
-            "alike: de-duplicated, in first-seen order, lower-cased") {
+  TEST_CASE(
+      "D7 the plain ids body and the same ids in any other layout parse "
+      "alike: de-duplicated, in first-seen order, lower-cased") {
     const std::string plain =
         R"({"ids":["66825E03-7EF5-42DA-9069-724602C31F6B","fa8bf3dc-eca7-46b7-bad1-db199b62afc3",)"
         R"("66825e03-7ef5-42da-9069-724602c31f6b","FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3"]})";
     const std::string spaced =
         "\n { \"ids\" : [ \"66825E03-7EF5-42DA-9069-724602C31F6B\" ,\n"
-        "\"fa8bf3dc-eca7-46b7-bad1-db199b62afc3\",\"66825e03-7ef5-42da-9069-724602c31f6b\","
+        "\"fa8bf3dc-eca7-46b7-bad1-db199b62afc3\",\"66825e03-7ef5-42da-9069-"
+        "724602c31f6b\","
         "\"FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3\" ] } \n";
     const std::string other_keys =
         R"({"x":1,"ids":["66825E03-7EF5-42DA-9069-724602C31F6B","fa8bf3dc-eca7-46b7-bad1-db199b62afc3",)"
@@ -892,8 +924,9 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("D23 an expirationDuration too long to hold is 400 'out of range', "
-            "not 'must be ISO 8601'") {
+  TEST_CASE(
+      "D23 an expirationDuration too long to hold is 400 'out of range', "
+      "not 'must be ISO 8601'") {
     GraphError e = thrown([&] {
       gpm::graph::parse_set_presence(
           set_presence_body({{"expirationDuration", "P99999999D"}}), false);
@@ -904,8 +937,9 @@ TEST_SUITE("graph_json") {
     CHECK_FALSE(contains(e.message(), "ISO 8601"));
   }
 
-  TEST_CASE("D23 an expiryDateTime in year 10000 or 2300 is 400 'out of "
-            "range', not a format complaint") {
+  TEST_CASE(
+      "D23 an expiryDateTime in year 10000 or 2300 is 400 'out of "
+      "range', not a format complaint") {
     for (const char* text : {"10000-01-01T00:00:00", "2300-06-01T00:00:00"}) {
       CAPTURE(text);
       GraphError e = thrown([&] {
@@ -922,11 +956,13 @@ TEST_SUITE("graph_json") {
     }
   }
 
-  TEST_CASE("x-mock-hint: a body that is not JSON keeps Graph's message and "
-            "hints the byte where parsing stopped") {
+  TEST_CASE(
+      "x-mock-hint: a body that is not JSON keeps Graph's message and "
+      "hints the byte where parsing stopped") {
     GraphError e = thrown(
         [&] { gpm::graph::parse_set_presence(R"({"sessionId": x})", false); });
     CHECK(e.message() == "The request body is not valid JSON.");
-    CHECK(e.hint() == "The JSON parser stopped at byte 15 of the 16-byte body.");
+    CHECK(e.hint() ==
+          "The JSON parser stopped at byte 15 of the 16-byte body.");
   }
 }

@@ -108,9 +108,9 @@ TEST_SUITE("iso_time") {
         "P1Y2M",
         "PT1M1H",  // components out of order
         "P1DT1H1D",
-        "PT5M5M",  // repeated component
-        "PT5",     // number without unit
-        "5M",      // no P
+        "PT5M5M",     // repeated component
+        "PT5",        // number without unit
+        "5M",         // no P
         "PT1.5H30M",  // fraction on a component that is not the last
         "P1DT",       // T with no time component
         "PT1HT5M",    // two T
@@ -188,8 +188,9 @@ TEST_SUITE("iso_time") {
     CHECK(epoch_ns(gpm::core::to_time_point_utc(*p)) == k2026 * kNsPerSecond);
   }
 
-  TEST_CASE("R2.3 D17 a date-time without zone has no offset and reads as "
-            "UTC") {
+  TEST_CASE(
+      "R2.3 D17 a date-time without zone has no offset and reads as "
+      "UTC") {
     auto p = gpm::core::parse_iso_datetime("2022-10-18T17:05:33.2079781");
     REQUIRE(p.has_value());
     CHECK(p->year == 2022);
@@ -222,8 +223,7 @@ TEST_SUITE("iso_time") {
       REQUIRE(p.has_value());
       REQUIRE(p->offset_minutes.has_value());
       CHECK(*p->offset_minutes == row.offset_minutes);
-      CHECK(epoch_ns(gpm::core::to_time_point_utc(*p)) ==
-            k2026 * kNsPerSecond);
+      CHECK(epoch_ns(gpm::core::to_time_point_utc(*p)) == k2026 * kNsPerSecond);
     }
   }
 
@@ -397,8 +397,9 @@ TEST_SUITE("iso_time") {
     CHECK(gpm::core::format_iso_instant(t) == "2025-12-31T23:59:59Z");
   }
 
-  TEST_CASE("D23 a well-formed duration too long to hold is out of range, "
-            "not malformed") {
+  TEST_CASE(
+      "D23 a well-formed duration too long to hold is out of range, "
+      "not malformed") {
     using gpm::core::diagnose_iso_duration;
     using P = gpm::core::IsoTextProblem;
     for (const char* text : {"P99999999D", "PT9999999999S", "P1234567890W",
@@ -416,20 +417,21 @@ TEST_SUITE("iso_time") {
     CHECK(diagnose_iso_duration("P106750D") == P::None);  // ~292 years fit
   }
 
-  TEST_CASE("D23 a well-formed date-time outside 1700..2200 is out of range, "
-            "not malformed") {
+  TEST_CASE(
+      "D23 a well-formed date-time outside 1700..2200 is out of range, "
+      "not malformed") {
     using gpm::core::diagnose_iso_datetime;
     using P = gpm::core::IsoTextProblem;
-    for (const char* text : {"10000-01-01T00:00:00", "2300-01-01T00:00:00Z",
-                             "1600-02-29T12:00:00", "0000-01-01T00:00:00",
-                             "99999-12-31T23:59:59.5+01:00"}) {
+    for (const char* text :
+         {"10000-01-01T00:00:00", "2300-01-01T00:00:00Z", "1600-02-29T12:00:00",
+          "0000-01-01T00:00:00", "99999-12-31T23:59:59.5+01:00"}) {
       CAPTURE(text);
       CHECK_FALSE(gpm::core::parse_iso_datetime(text).has_value());
       CHECK(diagnose_iso_datetime(text) == P::OutOfRange);
     }
-    for (const char* text : {"2026-13-01T00:00:00", "2026-02-30T00:00:00",
-                             "10000-13-01T00:00:00", "2026-01-01", "soon",
-                             "2026-01-01T25:00:00", "202-01-01T00:00:00"}) {
+    for (const char* text :
+         {"2026-13-01T00:00:00", "2026-02-30T00:00:00", "10000-13-01T00:00:00",
+          "2026-01-01", "soon", "2026-01-01T25:00:00", "202-01-01T00:00:00"}) {
       CAPTURE(text);
       CHECK(diagnose_iso_datetime(text) == P::Malformed);
     }

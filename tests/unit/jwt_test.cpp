@@ -85,11 +85,13 @@ TEST_SUITE("jwt") {
     CHECK_FALSE(c.is_app_only());
   }
 
-  TEST_CASE("D2 the app id comes from azp when appid is absent; appid wins "
-            "when both are present") {
+  TEST_CASE(
+      "D2 the app id comes from azp when appid is absent; appid wins "
+      "when both are present") {
     auto azp = decode_token(jwt({{"azp", kAppId}, {"scp", "x"}}));
     CHECK(azp.appid == std::string(kAppId));
-    auto both = decode_token(jwt({{"azp", "from-azp"}, {"appid", "from-appid"}}));
+    auto both =
+        decode_token(jwt({{"azp", "from-azp"}, {"appid", "from-appid"}}));
     CHECK(both.appid == std::string("from-appid"));
     // A non-string appid does not hide azp.
     auto typed = decode_token(jwt({{"appid", 5}, {"azp", "from-azp"}}));
@@ -121,8 +123,8 @@ TEST_SUITE("jwt") {
     CHECK_FALSE(empty_roles.is_app_only());
     auto string_roles = decode_token(jwt({{"roles", "Presence.Read.All"}}));
     CHECK_FALSE(string_roles.has_roles);
-    auto empty_scp = decode_token(
-        jwt({{"scp", ""}, {"roles", {"Presence.Read.All"}}}));
+    auto empty_scp =
+        decode_token(jwt({{"scp", ""}, {"roles", {"Presence.Read.All"}}}));
     CHECK_FALSE(empty_scp.has_scp);
     CHECK(empty_scp.is_app_only());
     auto array_scp = decode_token(
@@ -148,9 +150,8 @@ TEST_SUITE("jwt") {
   }
 
   TEST_CASE("D12 opaque tokens have no claims") {
-    for (std::string_view token :
-         {"t", "EwBwA8l6BAAU", "abc.def", "a.b.c.d", "...", "", ".",
-          "not a jwt at all"}) {
+    for (std::string_view token : {"t", "EwBwA8l6BAAU", "abc.def", "a.b.c.d",
+                                   "...", "", ".", "not a jwt at all"}) {
       CAPTURE(token);
       check_opaque(decode_token(token));
     }
@@ -185,8 +186,9 @@ TEST_SUITE("jwt") {
     CHECK(c.oid == std::string("x"));
   }
 
-  TEST_CASE("base64url_decode accepts padding and both alphabets, refuses "
-            "impossible lengths and foreign characters") {
+  TEST_CASE(
+      "base64url_decode accepts padding and both alphabets, refuses "
+      "impossible lengths and foreign characters") {
     using gpm::graph::base64url_decode;
     CHECK(base64url_decode("") == std::string());
     CHECK(base64url_decode("TWFu") == std::string("Man"));
@@ -207,8 +209,9 @@ TEST_SUITE("jwt") {
     CHECK(base64url_decode(b64url(all)) == all);
   }
 
-  TEST_CASE("D25 a payload written with standard base64 padding still "
-            "decodes") {
+  TEST_CASE(
+      "D25 a payload written with standard base64 padding still "
+      "decodes") {
     std::string payload = json{{"oid", kOid}}.dump();
     std::string encoded = b64url(payload);
     while (encoded.size() % 4 != 0) encoded += '=';

@@ -32,26 +32,25 @@ constexpr std::array<std::pair<Availability, std::string_view>, 9>
         {A::PresenceUnknown, "PresenceUnknown"},
     }};
 
-constexpr std::array<std::pair<Activity, std::string_view>, 17>
-    kAllActivities{{
-        {C::Available, "Available"},
-        {C::AvailableInactive, "AvailableInactive"},
-        {C::Away, "Away"},
-        {C::BeRightBack, "BeRightBack"},
-        {C::Busy, "Busy"},
-        {C::DoNotDisturb, "DoNotDisturb"},
-        {C::Focusing, "Focusing"},
-        {C::InACall, "InACall"},
-        {C::InAConferenceCall, "InAConferenceCall"},
-        {C::Inactive, "Inactive"},
-        {C::InAMeeting, "InAMeeting"},
-        {C::Offline, "Offline"},
-        {C::OffWork, "OffWork"},
-        {C::OutOfOffice, "OutOfOffice"},
-        {C::PresenceUnknown, "PresenceUnknown"},
-        {C::Presenting, "Presenting"},
-        {C::UrgentInterruptionsOnly, "UrgentInterruptionsOnly"},
-    }};
+constexpr std::array<std::pair<Activity, std::string_view>, 17> kAllActivities{{
+    {C::Available, "Available"},
+    {C::AvailableInactive, "AvailableInactive"},
+    {C::Away, "Away"},
+    {C::BeRightBack, "BeRightBack"},
+    {C::Busy, "Busy"},
+    {C::DoNotDisturb, "DoNotDisturb"},
+    {C::Focusing, "Focusing"},
+    {C::InACall, "InACall"},
+    {C::InAConferenceCall, "InAConferenceCall"},
+    {C::Inactive, "Inactive"},
+    {C::InAMeeting, "InAMeeting"},
+    {C::Offline, "Offline"},
+    {C::OffWork, "OffWork"},
+    {C::OutOfOffice, "OutOfOffice"},
+    {C::PresenceUnknown, "PresenceUnknown"},
+    {C::Presenting, "Presenting"},
+    {C::UrgentInterruptionsOnly, "UrgentInterruptionsOnly"},
+}};
 
 std::string show(PresenceState p) {
   return std::string(to_string(p.availability)) + "/" +
@@ -130,8 +129,8 @@ TEST_SUITE("presence") {
       auto parsed = gpm::core::parse_availability(name);
       REQUIRE(parsed.has_value());
       CHECK(*parsed == value);
-      CHECK(gpm::core::parse_availability(
-                gpm::core::to_string(value)) == value);
+      CHECK(gpm::core::parse_availability(gpm::core::to_string(value)) ==
+            value);
     }
   }
 
@@ -197,9 +196,9 @@ TEST_SUITE("presence") {
       CAPTURE(s);
       CHECK_FALSE(gpm::core::parse_availability(s).has_value());
     }
-    CHECK_FALSE(gpm::core::parse_availability(
-                    std::string_view("Available\0", 10))
-                    .has_value());
+    CHECK_FALSE(
+        gpm::core::parse_availability(std::string_view("Available\0", 10))
+            .has_value());
   }
 
   TEST_CASE("R2.2 strings outside the activity vocabulary do not parse") {
@@ -221,8 +220,9 @@ TEST_SUITE("presence") {
     }
   }
 
-  TEST_CASE("R3.3.1 D11 setPresence accepts exactly the five documented "
-            "pairs") {
+  TEST_CASE(
+      "R3.3.1 D11 setPresence accepts exactly the five documented "
+      "pairs") {
     int accepted = 0;
     for (const auto& [a, an] : kAllAvailabilities) {
       for (const auto& [c, cn] : kAllActivities) {
@@ -258,8 +258,9 @@ TEST_SUITE("presence") {
     CHECK(accepted == 9);
   }
 
-  TEST_CASE("R2.5 R4.8 calendar-driven pairs are never settable by "
-            "setPresence") {
+  TEST_CASE(
+      "R2.5 R4.8 calendar-driven pairs are never settable by "
+      "setPresence") {
     constexpr std::array<PresenceState, 5> kCalendar{{
         {A::Busy, C::InAMeeting},
         {A::Available, C::OutOfOffice},
@@ -290,14 +291,15 @@ TEST_SUITE("presence") {
 
   TEST_CASE("R3.5.1 setPresence-only pairs are not preferred pairs") {
     CHECK_FALSE(gpm::core::is_settable_preferred_pair({A::Busy, C::InACall}));
-    CHECK_FALSE(gpm::core::is_settable_preferred_pair(
-        {A::Busy, C::InAConferenceCall}));
+    CHECK_FALSE(
+        gpm::core::is_settable_preferred_pair({A::Busy, C::InAConferenceCall}));
     CHECK_FALSE(gpm::core::is_settable_preferred_pair(
         {A::DoNotDisturb, C::Presenting}));
   }
 
-  TEST_CASE("D4 availability_rank orders DoNotDisturb > Busy > Available > "
-            "BeRightBack > Away > Offline") {
+  TEST_CASE(
+      "D4 availability_rank orders DoNotDisturb > Busy > Available > "
+      "BeRightBack > Away > Offline") {
     constexpr std::array<Availability, 6> kOrder{{
         A::DoNotDisturb,
         A::Busy,
@@ -313,8 +315,9 @@ TEST_SUITE("presence") {
     }
   }
 
-  TEST_CASE("D4 idle variants rank with their base availability and "
-            "PresenceUnknown sits between Away and Offline") {
+  TEST_CASE(
+      "D4 idle variants rank with their base availability and "
+      "PresenceUnknown sits between Away and Offline") {
     using gpm::core::availability_rank;
     CHECK(availability_rank(A::BusyIdle) == availability_rank(A::Busy));
     CHECK(availability_rank(A::AvailableIdle) ==

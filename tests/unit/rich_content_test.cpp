@@ -104,9 +104,9 @@ std::string rsa_oaep_sha1_decrypt(EVP_PKEY* key, const std::string& c) {
   REQUIRE(EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, EVP_sha1()) == 1);
   std::string out(512, '\0');
   size_t len = out.size();
-  REQUIRE(EVP_PKEY_decrypt(ctx, reinterpret_cast<unsigned char*>(out.data()),
-                           &len, reinterpret_cast<const unsigned char*>(c.data()),
-                           c.size()) == 1);
+  REQUIRE(EVP_PKEY_decrypt(
+              ctx, reinterpret_cast<unsigned char*>(out.data()), &len,
+              reinterpret_cast<const unsigned char*>(c.data()), c.size()) == 1);
   EVP_PKEY_CTX_free(ctx);
   out.resize(len);
   return out;
@@ -115,11 +115,13 @@ std::string rsa_oaep_sha1_decrypt(EVP_PKEY* key, const std::string& c) {
 // Independent AES-256-CBC decryption (IV = key[0..16)), as receivers do.
 std::string aes_decrypt(const ContentKey& k, const std::string& c) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  REQUIRE(EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), nullptr, k.data(), k.data()) == 1);
+  REQUIRE(EVP_DecryptInit_ex(ctx, EVP_aes_256_cbc(), nullptr, k.data(),
+                             k.data()) == 1);
   std::string out(c.size() + 16, '\0');
   int n1 = 0, n2 = 0;
   auto* o = reinterpret_cast<unsigned char*>(out.data());
-  REQUIRE(EVP_DecryptUpdate(ctx, o, &n1, reinterpret_cast<const unsigned char*>(c.data()),
+  REQUIRE(EVP_DecryptUpdate(ctx, o, &n1,
+                            reinterpret_cast<const unsigned char*>(c.data()),
                             static_cast<int>(c.size())) == 1);
   REQUIRE(EVP_DecryptFinal_ex(ctx, o + n1, &n2) == 1);
   EVP_CIPHER_CTX_free(ctx);
@@ -143,7 +145,17 @@ const ContentKey kVectorKey = [] {
 constexpr std::string_view kVectorPlaintext =
     R"({"@odata.type":"#microsoft.graph.presence","@odata.id":"users/fa8bf3dc-eca7-46b7-bad1-db199b62afc3/presence","id":"fa8bf3dc-eca7-46b7-bad1-db199b62afc3","availability":"Busy","activity":"InACall","statusMessage":null,"outOfOfficeSettings":{"message":null,"isOutOfOffice":false},"sequenceNumber":"A0000000001","workLocation":{"placeId":null,"source":"none","workLocationType":"unspecified"}})";
 constexpr std::string_view kVectorData =
-    "6qYyi6sfwX/0xv3ZSeeB3PuGaHu6q8FZsQpOIWJzb/hRCdF7cF5lrOI1qsQPcxHfHi8p/pCUScRfDAybOI7EAkebb9rdH6U7ZAny4D46EKg0UKCZbD1LoL6CllthsqTqxffzah2zIJ+7VmP6WqiLgJVG80n5sXjsEtkwXpF8CWqxEkGGwwG6vdJJNj5HCewNPkgDQs/b1YUUgntRxo2nQM/lZS+mRNxE/0xySkdRawLsGp2dXO16MqFKsJwLBus36t18KSCigSZPTGNYNARLXlHcMjWqdCUUcW4f3+7iwctPKPbRm6OFTIUY6WGeZdVQ2FaOdWu1/HYjb7B52DJOG5I4A46hzQQU39zGbP992HjzPdhI7/FQVMiYdqKZYtYCtQu3hqwd+L3hnpfZnCX0KbTiu2V3u8dvZCJ7hHYqTIzhIF0XAuyyTOyh9DGsLah/AT6UXDIcV1FA6xceVtVW61ss3zpnHk3CsTwiILBaQxQNwMhLhZbXKX+A7vH906BIXntx8ahtA//HEdGUlDYMLg==";
+    "6qYyi6sfwX/0xv3ZSeeB3PuGaHu6q8FZsQpOIWJzb/hRCdF7cF5lrOI1qsQPcxHfHi8p/"
+    "pCUScRfDAybOI7EAkebb9rdH6U7ZAny4D46EKg0UKCZbD1LoL6CllthsqTqxffzah2zIJ+"
+    "7VmP6WqiLgJVG80n5sXjsEtkwXpF8CWqxEkGGwwG6vdJJNj5HCewNPkgDQs/"
+    "b1YUUgntRxo2nQM/lZS+mRNxE/"
+    "0xySkdRawLsGp2dXO16MqFKsJwLBus36t18KSCigSZPTGNYNARLXlHcMjWqdCUUcW4f3+"
+    "7iwctPKPbRm6OFTIUY6WGeZdVQ2FaOdWu1/"
+    "HYjb7B52DJOG5I4A46hzQQU39zGbP992HjzPdhI7/"
+    "FQVMiYdqKZYtYCtQu3hqwd+"
+    "L3hnpfZnCX0KbTiu2V3u8dvZCJ7hHYqTIzhIF0XAuyyTOyh9DGsLah/"
+    "AT6UXDIcV1FA6xceVtVW61ss3zpnHk3CsTwiILBaQxQNwMhLhZbXKX+A7vH906BIXntx8ahtA/"
+    "/HEdGUlDYMLg==";
 constexpr std::string_view kVectorSignature =
     "IhAIlkVZ7kjM9+3WLPweYCEkg0/FVBUTif1JZyIu200=";
 
@@ -159,7 +171,9 @@ EncryptionCertificate receiver_certificate() {
 
 // --- §7.1 -------------------------------------------------------------------
 
-TEST_CASE("C18, D48: a self-signed RSA 2048 certificate is accepted with its thumbprint") {
+TEST_CASE(
+    "C18, D48: a self-signed RSA 2048 certificate is accepted with its "
+    "thumbprint") {
   Cert x = make_cert(receiver_key());
   auto c = parse_encryption_certificate(b64_cert(x.get()));
   REQUIRE(c.error == CertificateError::None);
@@ -179,7 +193,8 @@ TEST_CASE("C18, D48: a self-signed RSA 2048 certificate is accepted with its thu
   CHECK(c.certificate->thumbprint().size() == 40);
 }
 
-TEST_CASE("C18, D48: key sizes 2048 and 4096 are accepted; 2047, 4097 refused") {
+TEST_CASE(
+    "C18, D48: key sizes 2048 and 4096 are accepted; 2047, 4097 refused") {
   for (int bits : {2048, 3072, 4096}) {
     INFO(bits);
     Cert x = make_cert(rsa_public_key_of_size(bits).get());
@@ -192,7 +207,8 @@ TEST_CASE("C18, D48: key sizes 2048 and 4096 are accepted; 2047, 4097 refused") 
   }
 }
 
-TEST_CASE("C18, D48: hostile keys: EC, RSA 1024, RSA 8192, RSA-PSS are refused") {
+TEST_CASE(
+    "C18, D48: hostile keys: EC, RSA 1024, RSA 8192, RSA-PSS are refused") {
   Pkey ec(EVP_EC_gen("P-256"));
   REQUIRE(ec != nullptr);
   Pkey small = rsa_public_key_of_size(1024);
@@ -202,11 +218,14 @@ TEST_CASE("C18, D48: hostile keys: EC, RSA 1024, RSA 8192, RSA-PSS are refused")
     Cert x = make_cert(k);
     CHECK(error_of(b64_cert(x.get())) == CertificateError::WrongKey);
   }
-  CHECK(certificate_error_message(CertificateError::WrongKey) ==
-        "The encryption certificate must hold an RSA key of 2048 to 4096 bits.");
+  CHECK(
+      certificate_error_message(CertificateError::WrongKey) ==
+      "The encryption certificate must hold an RSA key of 2048 to 4096 bits.");
 }
 
-TEST_CASE("C18: texts that are not one DER certificate are 'Cannot find the requested object'") {
+TEST_CASE(
+    "C18: texts that are not one DER certificate are 'Cannot find the "
+    "requested object'") {
   Cert x = make_cert(receiver_key());
   std::string der = der_of(x.get());
   Cert second = make_cert(rsa_public_key_of_size(3072).get());
@@ -232,15 +251,13 @@ TEST_CASE("C18: texts that are not one DER certificate are 'Cannot find the requ
   bool differs = url_safe != base64_encode(der);
 
   for (const std::string& text : std::vector<std::string>{
-           std::string("hello"),
-           base64_encode("hello, not a certificate"),
-           pem,
+           std::string("hello"), base64_encode("hello, not a certificate"), pem,
            base64_encode(pem),
-           base64_encode(der + der_of(second.get())),  // a chain, DER concatenated
-           base64_encode(der + std::string(1, '\0')),  // trailing byte
+           base64_encode(der +
+                         der_of(second.get())),  // a chain, DER concatenated
+           base64_encode(der + std::string(1, '\0')),     // trailing byte
            base64_encode(der.substr(0, der.size() - 1)),  // truncated
-           base64_encode(der).substr(1),
-           one_mb_base64,
+           base64_encode(der).substr(1), one_mb_base64,
            std::string(kMaxCertificateTextBytes + 1, 'A'),
            base64_encode(der) + "!",
            base64_encode(std::string("\x30\x82\xff\xff", 4)),  // huge length
@@ -256,20 +273,24 @@ TEST_CASE("C18: base64 with line breaks, spaces and no padding is accepted") {
   Cert x = make_cert(receiver_key());
   std::string b64 = base64_encode(der_of(x.get()));
   std::string wrapped;
-  for (size_t i = 0; i < b64.size(); i += 64) wrapped += b64.substr(i, 64) + "\r\n ";
+  for (size_t i = 0; i < b64.size(); i += 64)
+    wrapped += b64.substr(i, 64) + "\r\n ";
   CHECK(error_of(wrapped) == CertificateError::None);
   while (!b64.empty() && b64.back() == '=') b64.pop_back();
   CHECK(error_of(b64) == CertificateError::None);
 }
 
-TEST_CASE("C18, D48: an expired or not yet valid certificate is accepted (dates not checked)") {
+TEST_CASE(
+    "C18, D48: an expired or not yet valid certificate is accepted (dates not "
+    "checked)") {
   Cert expired = make_cert(receiver_key(), -400, -30);
   CHECK(error_of(b64_cert(expired.get())) == CertificateError::None);
   Cert future = make_cert(receiver_key(), 30, 400);
   CHECK(error_of(b64_cert(future.get())) == CertificateError::None);
 }
 
-TEST_CASE("C18, §3 step 10: the rich properties are checked in the spec's order") {
+TEST_CASE(
+    "C18, §3 step 10: the rich properties are checked in the spec's order") {
   Cert x = make_cert(receiver_key());
   std::string good = b64_cert(x.get());
   std::string id128(128, 'c');
@@ -283,16 +304,20 @@ TEST_CASE("C18, §3 step 10: the rich properties are checked in the spec's order
     CertificateError want;
   };
   for (const Case& c : std::initializer_list<Case>{
-           {true, std::nullopt, std::nullopt, CertificateError::CertificateMissing},
-           {true, std::string(""), std::string("cert-1"), CertificateError::CertificateMissing},
-           {true, std::string("junk"), std::nullopt, CertificateError::NotACertificate},
+           {true, std::nullopt, std::nullopt,
+            CertificateError::CertificateMissing},
+           {true, std::string(""), std::string("cert-1"),
+            CertificateError::CertificateMissing},
+           {true, std::string("junk"), std::nullopt,
+            CertificateError::NotACertificate},
            {true, good, std::nullopt, CertificateError::IdMissing},
            {true, good, std::string(""), CertificateError::IdMissing},
            {true, good, id129, CertificateError::IdTooLong},
            {true, good, id128, CertificateError::None},
            {true, good, accents, CertificateError::None},
            {false, std::nullopt, std::nullopt, CertificateError::None},
-           {false, std::string("junk"), std::nullopt, CertificateError::NotACertificate},
+           {false, std::string("junk"), std::nullopt,
+            CertificateError::NotACertificate},
            {false, good, std::nullopt, CertificateError::None},
            {false, std::nullopt, id129, CertificateError::IdTooLong},
        }) {
@@ -306,15 +331,18 @@ TEST_CASE("C18, §3 step 10: the rich properties are checked in the spec's order
   }
   CHECK(certificate_error_message(CertificateError::CertificateMissing) ==
         "encryptionCertificate is required when includeResourceData is true.");
-  CHECK(certificate_error_message(CertificateError::IdMissing) ==
-        "encryptionCertificateId is required when includeResourceData is true.");
+  CHECK(
+      certificate_error_message(CertificateError::IdMissing) ==
+      "encryptionCertificateId is required when includeResourceData is true.");
   CHECK(certificate_error_message(CertificateError::IdTooLong) ==
         "encryptionCertificateId must be at most 128 characters.");
 }
 
 // --- §7.2 -------------------------------------------------------------------
 
-TEST_CASE("D49, §12: data and dataSignature reproduce the worked example byte for byte") {
+TEST_CASE(
+    "D49, §12: data and dataSignature reproduce the worked example byte for "
+    "byte") {
   REQUIRE(kVectorPlaintext.size() == 390);
   auto cipher = aes256_cbc_encrypt(kVectorKey, kVectorPlaintext);
   REQUIRE(cipher.has_value());
@@ -333,7 +361,8 @@ TEST_CASE("D49, §12: data and dataSignature reproduce the worked example byte f
   CHECK(content->encryption_certificate_thumbprint == cert.thumbprint());
 }
 
-TEST_CASE("C19, D49: dataKey is RSA-OAEP-SHA1 of K: randomised, decrypts to K") {
+TEST_CASE(
+    "C19, D49: dataKey is RSA-OAEP-SHA1 of K: randomised, decrypts to K") {
   // The example gives no RSA ciphertext (OAEP draws a fresh seed per call),
   // so dataKey is proven by decrypting it with the receiver's private key.
   EncryptionCertificate cert = receiver_certificate();
@@ -346,11 +375,13 @@ TEST_CASE("C19, D49: dataKey is RSA-OAEP-SHA1 of K: randomised, decrypts to K") 
     auto wrapped = base64_decode(c->data_key);
     REQUIRE(wrapped.has_value());
     std::string k = rsa_oaep_sha1_decrypt(receiver_key(), *wrapped);
-    CHECK(k == std::string(reinterpret_cast<const char*>(kVectorKey.data()), 32));
+    CHECK(k ==
+          std::string(reinterpret_cast<const char*>(kVectorKey.data()), 32));
   }
 }
 
-TEST_CASE("C19, D49: a fresh random key per item; a receiver verifies and decrypts") {
+TEST_CASE(
+    "C19, D49: a fresh random key per item; a receiver verifies and decrypts") {
   EncryptionCertificate cert = receiver_certificate();
   auto a = encrypt_resource_data(cert, "cert-1", kVectorPlaintext);
   auto b = encrypt_resource_data(cert, "cert-1", kVectorPlaintext);
@@ -360,7 +391,8 @@ TEST_CASE("C19, D49: a fresh random key per item; a receiver verifies and decryp
   for (const auto* c : {&*a, &*b}) {
     // What a receiver does: unwrap K, check the HMAC over the decoded data
     // bytes, then decrypt with IV = K[0..16).
-    ContentKey k = key_from(rsa_oaep_sha1_decrypt(receiver_key(), *base64_decode(c->data_key)));
+    ContentKey k = key_from(
+        rsa_oaep_sha1_decrypt(receiver_key(), *base64_decode(c->data_key)));
     std::string data = *base64_decode(c->data);
     CHECK(base64_encode(*hmac_sha256(k, data)) == c->data_signature);
     CHECK(aes_decrypt(k, data) == kVectorPlaintext);
@@ -376,14 +408,16 @@ TEST_CASE("C19: an empty plaintext still gets one PKCS7 block") {
 
 TEST_CASE("base64: RFC 4648 vectors, whitespace, optional padding, refusals") {
   const char* plain[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
-  const char* coded[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+  const char* coded[] = {"",         "Zg==",     "Zm8=",    "Zm9v",
+                         "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
   for (int i = 0; i < 7; ++i) {
     CHECK(base64_encode(plain[i]) == coded[i]);
     CHECK(base64_decode(coded[i]) == std::optional<std::string>(plain[i]));
   }
   CHECK(base64_decode("Zg") == std::optional<std::string>("f"));
   CHECK(base64_decode(" Zm9v\nYmFy\t") == std::optional<std::string>("foobar"));
-  for (const char* bad : {"Z", "Zg=", "Zg===", "Zg==Zg==", "Zm9v-_", "Zm9v!", "=Zg"}) {
+  for (const char* bad :
+       {"Z", "Zg=", "Zg===", "Zg==Zg==", "Zm9v-_", "Zm9v!", "=Zg"}) {
     INFO(bad);
     CHECK_FALSE(base64_decode(bad).has_value());
   }

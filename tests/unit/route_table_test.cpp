@@ -16,9 +16,9 @@
 
 namespace {
 
+using gpm::http::mock_route_table;
 using gpm::http::Plane;
 using gpm::http::RouteMatch;
-using gpm::http::mock_route_table;
 using K = RouteMatch::Kind;
 using Segs = std::vector<std::string>;
 
@@ -29,27 +29,29 @@ RouteMatch match(std::string_view method, Segs segs) {
 }  // namespace
 
 TEST_SUITE("route table") {
-  TEST_CASE("each presence action is one row served on all three path forms "
-            "and both versions") {
-    for (Segs p : {Segs{"v1.0", "users", "a", "presence", "setPresence"},
-                   Segs{"BETA", "Me", "presence", "microsoft.graph.setPresence"},
-                   Segs{"v1.0", "communications", "presences", "a",
-                        "SETPRESENCE"}}) {
+  TEST_CASE(
+      "each presence action is one row served on all three path forms "
+      "and both versions") {
+    for (Segs p :
+         {Segs{"v1.0", "users", "a", "presence", "setPresence"},
+          Segs{"BETA", "Me", "presence", "microsoft.graph.setPresence"},
+          Segs{"v1.0", "communications", "presences", "a", "SETPRESENCE"}}) {
       CAPTURE(p[1]);
       RouteMatch m = match("POST", p);
       REQUIRE(m.kind == K::Found);
       CHECK(m.route->operation == "setPresence");
       CHECK(m.args.has_presence);
     }
-    RouteMatch m = match("POST", {"beta", "users", "Ada@x", "presence",
-                                  "clearPresence"});
+    RouteMatch m =
+        match("POST", {"beta", "users", "Ada@x", "presence", "clearPresence"});
     REQUIRE(m.kind == K::Found);
     CHECK(m.args.version == "beta");
     CHECK(m.args.presence.user == "Ada@x");
   }
 
-  TEST_CASE("a Graph path that leads nowhere names the first segment no row "
-            "takes, or the last one given") {
+  TEST_CASE(
+      "a Graph path that leads nowhere names the first segment no row "
+      "takes, or the last one given") {
     struct Case {
       Segs path;
       std::string segment;
@@ -115,8 +117,9 @@ TEST_SUITE("route table") {
     CHECK(seen.size() == mock_route_table().entries().size());
   }
 
-  TEST_CASE("GET /_mock/routes lists every row with its methods, plane, "
-            "operation and flags") {
+  TEST_CASE(
+      "GET /_mock/routes lists every row with its methods, plane, "
+      "operation and flags") {
     gpm::Config config;
     config.quiet = true;  // no access log on the test's output
     auto service = gpm::http::make_service(config, gpm::store::Snapshot{});

@@ -19,9 +19,9 @@
 #include <utility>
 #include <vector>
 
+#include "app/service.h"
 #include "core/iso_time.h"
 #include "graph/graph_error.h"
-#include "app/service.h"
 #include "store/store.h"
 #include "store/tenants.h"
 #include "test_instants.h"
@@ -100,8 +100,8 @@ std::string b64url(std::string_view in) {
 }
 
 std::string jwt(const json& claims) {
-  return b64url(R"({"alg":"none","typ":"JWT"})") + "." +
-         b64url(claims.dump()) + ".sig";
+  return b64url(R"({"alg":"none","typ":"JWT"})") + "." + b64url(claims.dump()) +
+         ".sig";
 }
 
 // A request with a bearer token, built fluently.
@@ -132,15 +132,16 @@ struct Mock {
   std::unique_ptr<Service> service;
   std::unique_ptr<Router> router;
 
-  explicit Mock(Config c = manual_config(),
-                gpm::store::Snapshot s = snapshot())
+  explicit Mock(Config c = manual_config(), gpm::store::Snapshot s = snapshot())
       : service(gpm::http::make_service(std::move(c), std::move(s))),
         router(std::make_unique<Router>(*service)) {}
 
   HttpResponse operator()(const Req& req) const {
     return router->handle(req.r);
   }
-  HttpResponse get(std::string target) const { return (*this)(Req("GET", target)); }
+  HttpResponse get(std::string target) const {
+    return (*this)(Req("GET", target));
+  }
   HttpResponse post(std::string target, std::string json_body = "") const {
     Req req("POST", std::move(target));
     if (!json_body.empty()) req.body(std::move(json_body));
@@ -252,9 +253,10 @@ class FailingClock final : public gpm::core::Clock {
 TEST_SUITE("router") {
   // --- the seed example and the actions -------------------------------------
 
-  TEST_CASE("README seed example: setPresence, clearPresence 200, then "
-            "clearPresence again 404 NotFound (R3.4.3, D8), in v1.0 and "
-            "beta") {
+  TEST_CASE(
+      "README seed example: setPresence, clearPresence 200, then "
+      "clearPresence again 404 NotFound (R3.4.3, D8), in v1.0 and "
+      "beta") {
     Mock m;
     for (std::string_view version : {"v1.0", "beta"}) {
       CAPTURE(version);
@@ -263,15 +265,15 @@ TEST_SUITE("router") {
       CHECK(state_of(m, kAdele) == pair("Available", "Available"));
       check_action_ok(m.post(base + "/clearPresence", kClearBody));
       CHECK(state_of(m, kAdele) == pair("Offline", "Offline"));
-      std::string message =
-          check_error(m.post(base + "/clearPresence", kClearBody), 404,
-                      "NotFound");
+      std::string message = check_error(
+          m.post(base + "/clearPresence", kClearBody), 404, "NotFound");
       CHECK(contains(message, kApp));
     }
   }
 
-  TEST_CASE("R3.3.4 every successful action is 200 with no body and no "
-            "Content-Type") {
+  TEST_CASE(
+      "R3.3.4 every successful action is 200 with no body and no "
+      "Content-Type") {
     Mock m;
     std::string base = presence("v1.0", kAdele);
     check_action_ok(m.post(base + "/setPresence", set_body()));
@@ -281,8 +283,9 @@ TEST_SUITE("router") {
     check_action_ok(m.post(base + "/clearPresence", kClearBody));
   }
 
-  TEST_CASE("R6.3 a JSON success has the OData content type and "
-            "OData-Version 4.0") {
+  TEST_CASE(
+      "R6.3 a JSON success has the OData content type and "
+      "OData-Version 4.0") {
     Mock m;
     HttpResponse res = m.get(presence("v1.0", kAlex));
     CHECK(res.status == 200);
@@ -295,24 +298,25 @@ TEST_SUITE("router") {
     CHECK(res.header("OData-Version") == "4.0");
   }
 
-  TEST_CASE("R6.5 GET presence is the presence resource with its "
-            "@odata.context") {
+  TEST_CASE(
+      "R6.5 GET presence is the presence resource with its "
+      "@odata.context") {
     Mock m;
     json j = body_of(m.get(presence("v1.0", kAlex)));
-    json expected = {
-        {"@odata.context",
-         "https://graph.microsoft.com/v1.0/$metadata#users('" + kAlex +
-             "')/presence/$entity"},
-        {"id", kAlex},
-        {"availability", "Away"},
-        {"activity", "Away"},
-        {"statusMessage", nullptr},
-        {"outOfOfficeSettings", {{"message", nullptr}, {"isOutOfOffice", false}}},
-        {"sequenceNumber", j["sequenceNumber"]},
-        {"workLocation",
-         {{"placeId", nullptr},
-          {"source", "none"},
-          {"workLocationType", "unspecified"}}}};
+    json expected = {{"@odata.context",
+                      "https://graph.microsoft.com/v1.0/$metadata#users('" +
+                          kAlex + "')/presence/$entity"},
+                     {"id", kAlex},
+                     {"availability", "Away"},
+                     {"activity", "Away"},
+                     {"statusMessage", nullptr},
+                     {"outOfOfficeSettings",
+                      {{"message", nullptr}, {"isOutOfOffice", false}}},
+                     {"sequenceNumber", j["sequenceNumber"]},
+                     {"workLocation",
+                      {{"placeId", nullptr},
+                       {"source", "none"},
+                       {"workLocationType", "unspecified"}}}};
     CHECK(j == expected);
     REQUIRE(j["sequenceNumber"].is_string());
     std::string seq = j["sequenceNumber"].get<std::string>();
@@ -344,17 +348,21 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("E1-E11 every action is served under /users/{id}/presence, "
-            "/me/presence and /communications/presences/{id}") {
+  TEST_CASE(
+      "E1-E11 every action is served under /users/{id}/presence, "
+      "/me/presence and /communications/presences/{id}") {
     const std::vector<std::string> forms = {
-        "/v1.0/users/" + kAdele + "/presence", "/v1.0/me/presence",
+        "/v1.0/users/" + kAdele + "/presence",
+        "/v1.0/me/presence",
         "/v1.0/communications/presences/" + kAdele,
-        "/beta/users/" + kAdele + "/presence", "/beta/me/presence",
+        "/beta/users/" + kAdele + "/presence",
+        "/beta/me/presence",
         "/beta/communications/presences/" + kAdele};
     for (const std::string& base : forms) {
       CAPTURE(base);
       Mock m;
-      check_action_ok(m.post(base + "/setPresence", set_body("Busy", "InACall")));
+      check_action_ok(
+          m.post(base + "/setPresence", set_body("Busy", "InACall")));
       CHECK(state_of(m, kAdele) == pair("Busy", "InACall"));
       check_action_ok(
           m.post(base + "/setUserPreferredPresence", kPreferredBody));
@@ -369,8 +377,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("README a user is named by id in any case or by "
-            "userPrincipalName") {
+  TEST_CASE(
+      "README a user is named by id in any case or by "
+      "userPrincipalName") {
     Mock m;
     for (std::string_view user :
          {"66825E03-7EF5-42DA-9069-724602C31F6B", "alex@contoso.example",
@@ -380,25 +389,26 @@ TEST_SUITE("router") {
       REQUIRE(res.status == 200);
       CHECK(body_of(res)["id"] == kAlex);
     }
-    check_action_ok(m.post(presence("v1.0", "adele@contoso.example") +
-                               "/setPresence",
-                           set_body("Away", "Away")));
+    check_action_ok(
+        m.post(presence("v1.0", "adele@contoso.example") + "/setPresence",
+               set_body("Away", "Away")));
     CHECK(state_of(m, kAdele) == pair("Away", "Away"));
   }
 
-  TEST_CASE("README segments match ignoring case, actions may be "
-            "microsoft.graph.-qualified, a trailing slash is ignored") {
+  TEST_CASE(
+      "README segments match ignoring case, actions may be "
+      "microsoft.graph.-qualified, a trailing slash is ignored") {
     Mock m;
     check_action_ok(m.post("/V1.0/USERS/" + kAdele + "/PRESENCE/SETPRESENCE",
                            set_body("Away", "Away")));
     CHECK(state_of(m, kAdele) == pair("Away", "Away"));
-    check_action_ok(m.post("/Beta/Users/" + kAdele +
-                               "/Presence/microsoft.graph.setPresence",
-                           set_body("Busy", "InACall")));
+    check_action_ok(m.post(
+        "/Beta/Users/" + kAdele + "/Presence/microsoft.graph.setPresence",
+        set_body("Busy", "InACall")));
     CHECK(state_of(m, kAdele) == pair("Busy", "InACall"));
-    check_action_ok(m.post("/v1.0/users/" + kAdele +
-                               "/presence/Microsoft.Graph.SetPresence/",
-                           set_body("DoNotDisturb", "Presenting")));
+    check_action_ok(m.post(
+        "/v1.0/users/" + kAdele + "/presence/Microsoft.Graph.SetPresence/",
+        set_body("DoNotDisturb", "Presenting")));
     CHECK(state_of(m, kAdele) == pair("DoNotDisturb", "Presenting"));
     HttpResponse res = m.get("/v1.0/users/" + kAlex + "/presence/");
     CHECK(res.status == 200);
@@ -408,20 +418,21 @@ TEST_SUITE("router") {
     CHECK(m.post("/v1.0/communications/microsoft.graph.getPresencesByUserId",
                  json{{"ids", {kAlex}}}.dump())
               .status == 200);
-    check_action_ok(m.post("/v1.0/me/presence/microsoft.graph.clearPresence",
-                           kClearBody));
+    check_action_ok(
+        m.post("/v1.0/me/presence/microsoft.graph.clearPresence", kClearBody));
     // The namespace alone is not an action.
     check_error(m.post("/v1.0/me/presence/microsoft.graph.", kClearBody), 400,
                 "BadRequest");
   }
 
-  TEST_CASE("R3.2 D7 getPresencesByUserId answers known ids once, in "
-            "first-seen order, as a collection") {
+  TEST_CASE(
+      "R3.2 D7 getPresencesByUserId answers known ids once, in "
+      "first-seen order, as a collection") {
     Mock m;
     HttpResponse res = m.post(
         "/beta/communications/getPresencesByUserId",
-        json{{"ids", {kAlex, kUnknown, "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3",
-                      kAlex}}}
+        json{{"ids",
+              {kAlex, kUnknown, "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3", kAlex}}}
             .dump());
     REQUIRE(res.status == 200);
     json j = body_of(res);
@@ -434,8 +445,9 @@ TEST_SUITE("router") {
     CHECK(j["value"][1]["id"] == kAdele);
   }
 
-  TEST_CASE("D7 getPresencesByUserId with a bad ids list is 400 and with GET "
-            "is 405 Allow: POST") {
+  TEST_CASE(
+      "D7 getPresencesByUserId with a bad ids list is 400 and with GET "
+      "is 405 Allow: POST") {
     Mock m;
     for (std::string_view body :
          {R"({})", R"({"ids":[]})", R"({"ids":["nope"]})", "[]"}) {
@@ -449,8 +461,9 @@ TEST_SUITE("router") {
     CHECK(res.header("Allow") == "POST");
   }
 
-  TEST_CASE("D9 an unknown user is 404 ResourceNotFound on every per-user "
-            "route") {
+  TEST_CASE(
+      "D9 an unknown user is 404 ResourceNotFound on every per-user "
+      "route") {
     Mock m;
     std::string base = presence("v1.0", kUnknown);
     const std::vector<std::pair<std::string, std::string>> rows = {
@@ -475,8 +488,9 @@ TEST_SUITE("router") {
                 "ResourceNotFound");
   }
 
-  TEST_CASE("D9 with auto-create-users an unknown GUID user is created "
-            "Offline on first touch; a non-GUID name still is 404") {
+  TEST_CASE(
+      "D9 with auto-create-users an unknown GUID user is created "
+      "Offline on first touch; a non-GUID name still is 404") {
     Config c = manual_config();
     c.auto_create_users = true;
     Mock m(c);
@@ -488,12 +502,13 @@ TEST_SUITE("router") {
                 "ResourceNotFound");
   }
 
-  TEST_CASE("D1 D2 D11 D17 D23 invalid bodies reach the wire as 400 "
-            "BadRequest naming the field") {
+  TEST_CASE(
+      "D1 D2 D11 D17 D23 invalid bodies reach the wire as 400 "
+      "BadRequest naming the field") {
     Mock m;
     std::string base = presence("v1.0", kAdele);
-    const std::vector<std::tuple<std::string, std::string, std::string>>
-        rows = {
+    const std::vector<std::tuple<std::string, std::string, std::string>> rows =
+        {
             {"/setPresence", R"({"availability":"Available",
                                  "activity":"Available"})",
              "sessionId"},
@@ -539,12 +554,13 @@ TEST_SUITE("router") {
 
   // --- auth ------------------------------------------------------------------
 
-  TEST_CASE("D12 a missing Authorization header is 401 'Access token is "
-            "empty.' with WWW-Authenticate: Bearer") {
+  TEST_CASE(
+      "D12 a missing Authorization header is 401 'Access token is "
+      "empty.' with WWW-Authenticate: Bearer") {
     Mock m;
     for (const char* target :
-         {"/v1.0/me/presence", "/beta/users/x/presence",
-          "/v1.0/groups", "/v1.0/communications/getPresencesByUserId"}) {
+         {"/v1.0/me/presence", "/beta/users/x/presence", "/v1.0/groups",
+          "/v1.0/communications/getPresencesByUserId"}) {
       CAPTURE(target);
       HttpResponse res = m(Req("GET", target).without("Authorization"));
       CHECK(check_error(res, 401, "InvalidAuthenticationToken") ==
@@ -553,8 +569,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D12 a malformed Authorization header is 401 'Access token "
-            "validation failure.' with WWW-Authenticate: Bearer") {
+  TEST_CASE(
+      "D12 a malformed Authorization header is 401 'Access token "
+      "validation failure.' with WWW-Authenticate: Bearer") {
     Mock m;
     for (const char* value :
          {"Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer  ", "Token abc",
@@ -578,11 +595,12 @@ TEST_SUITE("router") {
           "Access token is empty.");
   }
 
-  TEST_CASE("D12 the Bearer scheme matches ignoring case and any non-empty "
-            "token is accepted in permissive mode") {
+  TEST_CASE(
+      "D12 the Bearer scheme matches ignoring case and any non-empty "
+      "token is accepted in permissive mode") {
     Mock m;
-    for (const char* value : {"bearer t", "BEARER opaque-token",
-                              "Bearer  spaced", " Bearer x "}) {
+    for (const char* value :
+         {"bearer t", "BEARER opaque-token", "Bearer  spaced", " Bearer x "}) {
       CAPTURE(value);
       HttpResponse res =
           m(Req("GET", "/v1.0/me/presence").header("Authorization", value));
@@ -590,12 +608,14 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D12 with AuthMode::Off no token is needed and a malformed one "
-            "is ignored") {
+  TEST_CASE(
+      "D12 with AuthMode::Off no token is needed and a malformed one "
+      "is ignored") {
     Config c = manual_config();
     c.auth = AuthMode::Off;
     Mock m(c);
-    HttpResponse res = m(Req("GET", "/v1.0/me/presence").without("Authorization"));
+    HttpResponse res =
+        m(Req("GET", "/v1.0/me/presence").without("Authorization"));
     CHECK(res.status == 200);
     CHECK(res.header("WWW-Authenticate").empty());
     res = m(Req("POST", presence("v1.0", kAdele) + "/setPresence")
@@ -606,11 +626,13 @@ TEST_SUITE("router") {
     CHECK(res.status == 200);
   }
 
-  TEST_CASE("D12 /me with an application token is 400 BadRequest, on GET and "
-            "on actions") {
+  TEST_CASE(
+      "D12 /me with an application token is 400 BadRequest, on GET and "
+      "on actions") {
     Mock m;
     std::string app_token =
-        "Bearer " + jwt({{"appid", kApp}, {"roles", {"Presence.ReadWrite.All"}}});
+        "Bearer " +
+        jwt({{"appid", kApp}, {"roles", {"Presence.ReadWrite.All"}}});
     for (auto [method, target] :
          {std::pair{"GET", "/v1.0/me/presence"},
           std::pair{"POST", "/beta/me/presence/setPresence"}}) {
@@ -630,8 +652,9 @@ TEST_SUITE("router") {
   TEST_CASE("D25 /me is the token's oid, else --me, else the fixtures' me") {
     Mock m;
     Req with_oid("GET", "/v1.0/me/presence");
-    with_oid.header("Authorization",
-                    "Bearer " + jwt({{"oid", kAlex}, {"scp", "Presence.Read"}}));
+    with_oid.header(
+        "Authorization",
+        "Bearer " + jwt({{"oid", kAlex}, {"scp", "Presence.Read"}}));
     CHECK(body_of(m(with_oid))["id"] == kAlex);
     CHECK(body_of(m.get("/v1.0/me/presence"))["id"] == kAdele);
 
@@ -645,8 +668,9 @@ TEST_SUITE("router") {
           "/me request is only valid with delegated authentication flow.");
   }
 
-  TEST_CASE("R2.6 only the user themself sees the status message's expiry "
-            "and published time") {
+  TEST_CASE(
+      "R2.6 only the user themself sees the status message's expiry "
+      "and published time") {
     Mock m;
     check_action_ok(m.post(
         "/v1.0/me/presence/setStatusMessage",
@@ -654,11 +678,11 @@ TEST_SUITE("router") {
             "expiryDateTime":{"dateTime":"2026-01-02T17:00:00",
                               "timeZone":"UTC"}}})"));
     json self = body_of(m.get("/v1.0/me/presence"))["statusMessage"];
-    CHECK(self == json{{"message", {{"content", "Out"}, {"contentType", "text"}}},
-                       {"expiryDateTime",
-                        {{"dateTime", "2026-01-02T17:00:00"},
-                         {"timeZone", "UTC"}}},
-                       {"publishedDateTime", "2026-01-01T00:00:00.0000000Z"}});
+    CHECK(self ==
+          json{{"message", {{"content", "Out"}, {"contentType", "text"}}},
+               {"expiryDateTime",
+                {{"dateTime", "2026-01-02T17:00:00"}, {"timeZone", "UTC"}}},
+               {"publishedDateTime", "2026-01-01T00:00:00.0000000Z"}});
     // The caller is the fixtures' me (an opaque token): by id it is self too.
     CHECK(body_of(m.get(presence("v1.0", kAdele)))["statusMessage"] == self);
     Req other("GET", presence("v1.0", kAdele));
@@ -673,10 +697,12 @@ TEST_SUITE("router") {
           json{{"message", {{"content", "Out"}, {"contentType", "text"}}}});
   }
 
-  // --- D13 ---------------------------------------------------------------------
+  // --- D13
+  // ---------------------------------------------------------------------
 
-  TEST_CASE("D13 a wrong method on a presence is 405 with Allow: GET, HEAD, "
-            "on an action 405 with Allow: POST") {
+  TEST_CASE(
+      "D13 a wrong method on a presence is 405 with Allow: GET, HEAD, "
+      "on an action 405 with Allow: POST") {
     Mock m;
     for (const char* method : {"POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
       CAPTURE(method);
@@ -698,8 +724,9 @@ TEST_SUITE("router") {
     CHECK(m(Req("HEAD", presence("v1.0", kAlex))).status == 200);
   }
 
-  TEST_CASE("D13 an unknown segment under /v1.0 or /beta is 400 'Resource "
-            "not found for the segment'") {
+  TEST_CASE(
+      "D13 an unknown segment under /v1.0 or /beta is 400 'Resource "
+      "not found for the segment'") {
     Mock m;
     const std::vector<std::pair<std::string, std::string>> rows = {
         {"/v1.0", "v1.0"},
@@ -726,8 +753,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D13 any other path is 404 UnknownPath, with or without a "
-            "token") {
+  TEST_CASE(
+      "D13 any other path is 404 UnknownPath, with or without a "
+      "token") {
     Mock m;
     for (const char* target :
          {"/", "/v2.0/users/x/presence", "/favicon.ico", "/v1.0x/me/presence",
@@ -739,8 +767,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("README a $ query option other than $select on reads is 400 "
-            "BadRequest naming it; other query parameters are ignored") {
+  TEST_CASE(
+      "README a $ query option other than $select on reads is 400 "
+      "BadRequest naming it; other query parameters are ignored") {
     Mock m;
     for (const std::string& target :
          {presence("v1.0", kAlex) + "?a=1&$expand=x",
@@ -755,15 +784,16 @@ TEST_SUITE("router") {
     check_error(m.post(presence("v1.0", kAdele) + "/setPresence?$select=id",
                        set_body()),
                 400, "BadRequest");
-    check_error(m.post(presence("v1.0", kAdele) + "/setPresence?$top=1",
-                       set_body()),
-                400, "BadRequest");
+    check_error(
+        m.post(presence("v1.0", kAdele) + "/setPresence?$top=1", set_body()),
+        400, "BadRequest");
     CHECK(m.get(presence("v1.0", kAlex) + "?foo=bar&baz").status == 200);
     CHECK(m.get(presence("v1.0", kAlex) + "?").status == 200);
   }
 
-  TEST_CASE("D11 the four extra beta pairs are refused by default and "
-            "accepted with --beta-extra-pairs, in both versions") {
+  TEST_CASE(
+      "D11 the four extra beta pairs are refused by default and "
+      "accepted with --beta-extra-pairs, in both versions") {
     Config on = manual_config();
     on.beta_extra_pairs = true;
     Mock strict, lenient(on);
@@ -786,8 +816,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("$select answers only the named properties plus id; an unknown "
-            "property is Graph's 400") {
+  TEST_CASE(
+      "$select answers only the named properties plus id; an unknown "
+      "property is Graph's 400") {
     Mock m;
     for (const std::string& target :
          {presence("v1.0", kAlex) + "?$select=availability,Activity",
@@ -809,9 +840,8 @@ TEST_SUITE("router") {
           "'microsoft.graph.presence'.");
     check_error(m.get(presence("v1.0", kAlex) + "?$select="), 400,
                 "BadRequest");
-    check_error(
-        m.get(presence("v1.0", kAlex) + "?$select=id&$select=activity"), 400,
-        "BadRequest");
+    check_error(m.get(presence("v1.0", kAlex) + "?$select=id&$select=activity"),
+                400, "BadRequest");
     HttpResponse many =
         m.post("/v1.0/communications/getPresencesByUserId?$select=activity",
                json{{"ids", {kAlex}}}.dump());
@@ -820,10 +850,12 @@ TEST_SUITE("router") {
           json::array({json{{"id", kAlex}, {"activity", "Away"}}}));
   }
 
-  // --- D18 ---------------------------------------------------------------------
+  // --- D18
+  // ---------------------------------------------------------------------
 
-  TEST_CASE("D18 a body that is not application/json is 415 "
-            "UnsupportedMediaType") {
+  TEST_CASE(
+      "D18 a body that is not application/json is 415 "
+      "UnsupportedMediaType") {
     Mock m;
     std::string target = presence("v1.0", kAdele) + "/setPresence";
     for (const char* type :
@@ -841,8 +873,9 @@ TEST_SUITE("router") {
                 415, "UnsupportedMediaType");
   }
 
-  TEST_CASE("D18 application/json with parameters and in any case is "
-            "accepted") {
+  TEST_CASE(
+      "D18 application/json with parameters and in any case is "
+      "accepted") {
     Mock m;
     std::string target = presence("v1.0", kAdele) + "/setPresence";
     for (const char* type :
@@ -853,8 +886,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D18 a Content-Encoding the transport did not decode (gzip is "
-            "decoded before routing) is 415, even on an empty body") {
+  TEST_CASE(
+      "D18 a Content-Encoding the transport did not decode (gzip is "
+      "decoded before routing) is 415, even on an empty body") {
     Mock m;
     std::string target = presence("v1.0", kAdele) + "/setPresence";
     for (const char* encoding : {"gzip", "br", "deflate", "gzip, identity"}) {
@@ -873,8 +907,9 @@ TEST_SUITE("router") {
                           .header("Content-Encoding", "identity")));
   }
 
-  TEST_CASE("D18 a body the transport left unread is 415 without being "
-            "parsed") {
+  TEST_CASE(
+      "D18 a body the transport left unread is 415 without being "
+      "parsed") {
     Mock m;
     for (const char* action : {"/setPresence", "/clearUserPreferredPresence"}) {
       CAPTURE(action);
@@ -885,19 +920,21 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D18 R3.6.1 an empty POST is fine where the action takes no "
-            "parameters, and 400 where it does") {
+  TEST_CASE(
+      "D18 R3.6.1 an empty POST is fine where the action takes no "
+      "parameters, and 400 where it does") {
     Mock m;
-    check_action_ok(m(Req("POST", presence("v1.0", kAdele) +
-                                      "/clearUserPreferredPresence")));
-    check_action_ok(m(Req("POST", presence("v1.0", kAdele) +
-                                      "/clearUserPreferredPresence")
-                          .body("", "application/json")));
+    check_action_ok(m(
+        Req("POST", presence("v1.0", kAdele) + "/clearUserPreferredPresence")));
+    check_action_ok(
+        m(Req("POST", presence("v1.0", kAdele) + "/clearUserPreferredPresence")
+              .body("", "application/json")));
     check_error(m(Req("POST", presence("v1.0", kAdele) + "/setPresence")), 400,
                 "BadRequest");
   }
 
-  // --- common headers -----------------------------------------------------------
+  // --- common headers
+  // -----------------------------------------------------------
 
   TEST_CASE("R6.2 every response carries a fresh GUID request-id") {
     Mock m;
@@ -917,16 +954,17 @@ TEST_SUITE("router") {
     CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
   }
 
-  TEST_CASE("R6.2 client-request-id is echoed when it is a short printable "
-            "token, else it is the request-id") {
+  TEST_CASE(
+      "R6.2 client-request-id is echoed when it is a short printable "
+      "token, else it is the request-id") {
     Mock m;
     const std::string long_ok(200, 'x');
     for (const std::string& id :
          {std::string("e70c5c1b-8b47-68c0-3171-3d22f5e0bd54"),
           std::string("abc"), long_ok}) {
       CAPTURE(id);
-      HttpResponse res =
-          m(Req("GET", presence("v1.0", kAlex)).header("client-request-id", id));
+      HttpResponse res = m(
+          Req("GET", presence("v1.0", kAlex)).header("client-request-id", id));
       CHECK(res.header("client-request-id") == id);
       res = m(Req("GET", "/v1.0/nope").header("client-request-id", id));
       CHECK(res.header("client-request-id") == id);
@@ -946,8 +984,9 @@ TEST_SUITE("router") {
     CHECK(res.header("client-request-id") == res.header("request-id"));
   }
 
-  TEST_CASE("D20 the Date header and innerError.date come from the manual "
-            "clock") {
+  TEST_CASE(
+      "D20 the Date header and innerError.date come from the manual "
+      "clock") {
     Mock m;
     HttpResponse res = m.get(presence("v1.0", kAlex));
     CHECK(res.header("Date") == "Thu, 01 Jan 2026 00:00:00 GMT");
@@ -964,11 +1003,12 @@ TEST_SUITE("router") {
           "Sun, 01 Feb 2026 00:07:05 GMT");
   }
 
-  TEST_CASE("R4.5 D20 presence fades as the manual clock moves, and only "
-            "then") {
+  TEST_CASE(
+      "R4.5 D20 presence fades as the manual clock moves, and only "
+      "then") {
     Mock m;
-    check_action_ok(m.post(presence("v1.0", kAdele) + "/setPresence",
-                           set_body()));
+    check_action_ok(
+        m.post(presence("v1.0", kAdele) + "/setPresence", set_body()));
     CHECK(state_of(m, kAdele) == pair("Available", "Available"));
     m.clock().advance(minutes(5));
     CHECK(state_of(m, kAdele) == pair("Available", "AvailableInactive"));
@@ -981,8 +1021,9 @@ TEST_SUITE("router") {
                 404, "NotFound");
   }
 
-  TEST_CASE("README the control plane needs no token; reset restores the "
-            "snapshot") {
+  TEST_CASE(
+      "README the control plane needs no token; reset restores the "
+      "snapshot") {
     Mock m;
     check_action_ok(m.post(presence("v1.0", kAlex) + "/setPresence",
                            set_body("DoNotDisturb", "Presenting")));
@@ -1001,11 +1042,12 @@ TEST_SUITE("router") {
     CHECK(res.header("Allow") == "POST");
   }
 
-  TEST_CASE("README the manual clock never moves backwards: a 'now' in the "
-            "past is 400 and the clock stays") {
+  TEST_CASE(
+      "README the manual clock never moves backwards: a 'now' in the "
+      "past is 400 and the clock stays") {
     Mock m;
-    HttpResponse res = m(Req("POST", "/_mock/clock")
-                             .body(R"({"now":"2025-12-31T23:59:59Z"})"));
+    HttpResponse res = m(
+        Req("POST", "/_mock/clock").body(R"({"now":"2025-12-31T23:59:59Z"})"));
     check_error(res, 400, "BadRequest");
     CHECK(m.clock().now() == t0);
     for (const char* body :
@@ -1013,19 +1055,19 @@ TEST_SUITE("router") {
           R"({"advance":"PT1M","now":"2026-01-02T00:00:00Z"})",
           R"({"now":"tomorrow"})"}) {
       CAPTURE(body);
-      check_error(m(Req("POST", "/_mock/clock").body(body)), 400,
-                  "BadRequest");
+      check_error(m(Req("POST", "/_mock/clock").body(body)), 400, "BadRequest");
       CHECK(m.clock().now() == t0);
     }
   }
 
-  TEST_CASE("D20 an advance past the clock's range is refused, not "
-            "wrapped into the past") {
+  TEST_CASE(
+      "D20 an advance past the clock's range is refused, not "
+      "wrapped into the past") {
     // 100,000 days from 2026 is past 2262, the end of a nanosecond
     // system_clock; the clock must not wrap around to before its start.
     Mock m;
-    HttpResponse res = m(Req("POST", "/_mock/clock")
-                             .body(R"({"advance":"P100000D"})"));
+    HttpResponse res =
+        m(Req("POST", "/_mock/clock").body(R"({"advance":"P100000D"})"));
     CAPTURE(res.body);
     CHECK(res.status == 400);
     CHECK(m.clock().now() >= t0);
@@ -1033,10 +1075,12 @@ TEST_SUITE("router") {
           "Thu, 01 Jan 2026 00:00:00 GMT");
   }
 
-  // --- no leaks, hostile input ---------------------------------------------------
+  // --- no leaks, hostile input
+  // ---------------------------------------------------
 
-  TEST_CASE("no internal text: hostile targets get a 4xx Graph envelope: bad "
-            "escapes, invalid UTF-8, NULs, long paths") {
+  TEST_CASE(
+      "no internal text: hostile targets get a 4xx Graph envelope: bad "
+      "escapes, invalid UTF-8, NULs, long paths") {
     Mock m;
     std::string long_segment(10000, 'a');
     std::string many_segments;
@@ -1073,8 +1117,9 @@ TEST_SUITE("router") {
     CHECK(contains(message, "\xEF\xBF\xBD"));
   }
 
-  TEST_CASE("no internal text: D1 hostile bodies get a 400 Graph envelope: "
-            "deep nesting, huge numbers, invalid UTF-8, NULs") {
+  TEST_CASE(
+      "no internal text: D1 hostile bodies get a 400 Graph envelope: "
+      "deep nesting, huge numbers, invalid UTF-8, NULs") {
     Mock m;
     std::string deep(100000, '[');
     deep += std::string(100000, ']');
@@ -1098,8 +1143,9 @@ TEST_SUITE("router") {
         {many, R"({"ids":[1e400]})"},
         {set, "\xff\xfe{}"},
         {set, std::string("{\"sessionId\":\"a\0b\"}", 19)},
-        {set, "{\"sessionId\":\"a\",\"availability\":\"\xff\","
-              "\"activity\":\"Available\"}"},
+        {set,
+         "{\"sessionId\":\"a\",\"availability\":\"\xff\","
+         "\"activity\":\"Available\"}"},
     };
     for (const auto& [target, body] : rows) {
       CAPTURE(body.substr(0, 60));
@@ -1108,12 +1154,13 @@ TEST_SUITE("router") {
     // A string of invalid UTF-8 makes the body invalid JSON (RFC 8259).
     CHECK(check_error(m.post(presence("v1.0", kAdele) + "/clearPresence",
                              "{\"sessionId\":\"\xc3\x28\"}"),
-                      400, "BadRequest") ==
-          "The request body is not valid JSON.");
+                      400,
+                      "BadRequest") == "The request body is not valid JSON.");
   }
 
-  TEST_CASE("no internal text: the 400 for malformed JSON carries no parser "
-            "text") {
+  TEST_CASE(
+      "no internal text: the 400 for malformed JSON carries no parser "
+      "text") {
     Mock m;
     for (const char* body : {"{\"a\":", "{'a':1}", "[1,2", "{\"a\":tru}"}) {
       CAPTURE(body);
@@ -1127,8 +1174,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("no internal text: an unexpected exception inside a handler is a "
-            "500 with the fixed message and no internal text on the wire") {
+  TEST_CASE(
+      "no internal text: an unexpected exception inside a handler is a "
+      "500 with the fixed message and no internal text on the wire") {
     Mock m(manual_config());
     // Replace the tenants with ones on a clock that fails on demand (system
     // mode, so the tenant reads this clock).
@@ -1138,8 +1186,8 @@ TEST_SUITE("router") {
     // The request's own clock reading succeeds; the handler's second
     // reading (GET /_mock/tenants reads each tenant's clock) throws.
     clock.allow(1);
-    HttpResponse res = m(Req("GET", "/_mock/tenants")
-                             .header("client-request-id", "probe-1"));
+    HttpResponse res =
+        m(Req("GET", "/_mock/tenants").header("client-request-id", "probe-1"));
     CHECK(check_error(res, 500, "InternalServerError") ==
           "An internal server error occurred.");
     CHECK(res.header("client-request-id") == "probe-1");
@@ -1154,8 +1202,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("no internal text: a clock failure before routing is a 500 "
-            "envelope too, never an exception out of handle()") {
+  TEST_CASE(
+      "no internal text: a clock failure before routing is a 500 "
+      "envelope too, never an exception out of handle()") {
     Mock m(manual_config());
     FailingClock clock;
     m.service->tenants = std::make_unique<gpm::store::TenantRegistry>(
@@ -1174,8 +1223,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("D19 reject() writes a transport refusal in the Graph envelope "
-            "with the common headers") {
+  TEST_CASE(
+      "D19 reject() writes a transport refusal in the Graph envelope "
+      "with the common headers") {
     Mock m;
     Req req("POST", presence("v1.0", kAdele) + "/setPresence");
     req.header("client-request-id", "big-body");
@@ -1189,8 +1239,9 @@ TEST_SUITE("router") {
           "An internal server error occurred.");
   }
 
-  TEST_CASE("transport_error_response writes the HTTP layer's refusals in "
-            "the Graph envelope") {
+  TEST_CASE(
+      "transport_error_response writes the HTTP layer's refusals in "
+      "the Graph envelope") {
     const std::vector<std::pair<int, std::string>> rows = {
         {400, "BadRequest"},
         {414, "RequestUriTooLong"},
@@ -1206,17 +1257,20 @@ TEST_SUITE("router") {
       CHECK(body_of(res)["error"]["innerError"]["date"] ==
             "2026-01-01T00:07:00");
     }
-    HttpResponse res = gpm::http::transport_error_response(
-        400, t0, std::string(300, 'x'));
+    HttpResponse res =
+        gpm::http::transport_error_response(400, t0, std::string(300, 'x'));
     CHECK(res.header("client-request-id") == res.header("request-id"));
-    CHECK(gpm::http::transport_error_response(500, t0, "").body.find(
-              "An internal server error occurred.") != std::string::npos);
+    CHECK(gpm::http::transport_error_response(500, t0, "")
+              .body.find("An internal server error occurred.") !=
+          std::string::npos);
   }
 
-  // --- split_path and query_names ---------------------------------------------
+  // --- split_path and query_names
+  // ---------------------------------------------
 
-  TEST_CASE("split_path: segments percent-decoded, a trailing slash adds "
-            "none, inner empty segments are kept") {
+  TEST_CASE(
+      "split_path: segments percent-decoded, a trailing slash adds "
+      "none, inner empty segments are kept") {
     using V = std::vector<std::string>;
     using gpm::http::split_path;
     CHECK(split_path("") == V{});
@@ -1250,8 +1304,9 @@ TEST_SUITE("router") {
     }
   }
 
-  TEST_CASE("query_names: decoded names in order, values and empty names "
-            "dropped") {
+  TEST_CASE(
+      "query_names: decoded names in order, values and empty names "
+      "dropped") {
     using V = std::vector<std::string>;
     using gpm::http::query_names;
     CHECK(query_names("") == V{});
@@ -1282,11 +1337,12 @@ TEST_SUITE("router") {
 
   // --- x-mock-hint ---------------------------------------------------------
 
-  TEST_CASE("x-mock-hint: a 401 names the active --auth mode; its body is "
-            "Graph's") {
+  TEST_CASE(
+      "x-mock-hint: a 401 names the active --auth mode; its body is "
+      "Graph's") {
     Mock m;
-    HttpResponse res = m(Req("GET", presence("v1.0", kAlex)).without(
-        "Authorization"));
+    HttpResponse res =
+        m(Req("GET", presence("v1.0", kAlex)).without("Authorization"));
     CHECK(check_error(res, 401, "InvalidAuthenticationToken") ==
           "Access token is empty.");
     CHECK(res.header("x-mock-hint").find("--auth permissive") !=
@@ -1299,15 +1355,15 @@ TEST_SUITE("router") {
     Config strict = manual_config();
     strict.auth = gpm::AuthMode::Strict;
     Mock s(strict);
-    res = s(Req("GET", presence("v1.0", kAlex)).header("Authorization",
-                                                       "Bearer opaque"));
+    res = s(Req("GET", presence("v1.0", kAlex))
+                .header("Authorization", "Bearer opaque"));
     check_error(res, 401, "InvalidAuthenticationToken");
-    CHECK(res.header("x-mock-hint").find("--auth strict") !=
-          std::string::npos);
+    CHECK(res.header("x-mock-hint").find("--auth strict") != std::string::npos);
   }
 
-  TEST_CASE("x-mock-hint: an unknown user, an unknown /_mock path, invalid "
-            "JSON and /me without a me each get their hint") {
+  TEST_CASE(
+      "x-mock-hint: an unknown user, an unknown /_mock path, invalid "
+      "JSON and /me without a me each get their hint") {
     Mock m;
     HttpResponse res = m.get(presence("v1.0", "no-such-user"));
     check_error(res, 404, "ResourceNotFound");
@@ -1332,8 +1388,9 @@ TEST_SUITE("router") {
     CHECK_FALSE(m.get("/nowhere").header("x-mock-hint").size() > 0);
   }
 
-  TEST_CASE("D13 an Allow header a handler writes itself gets HEAD beside "
-            "GET too") {
+  TEST_CASE(
+      "D13 an Allow header a handler writes itself gets HEAD beside "
+      "GET too") {
     Mock m;
     HttpResponse res =
         m(Req("POST", "/common/v2.0/.well-known/openid-configuration")
@@ -1350,11 +1407,13 @@ TEST_SUITE("router: control token") {
     return c;
   }
 
-  TEST_CASE("Security --control-token: /_mock/ without the header, or with a wrong one, is 401 and does nothing") {
+  TEST_CASE(
+      "Security --control-token: /_mock/ without the header, or with a wrong "
+      "one, is 401 and does nothing") {
     Mock m(token_config());
-    for (const std::string& value : {std::string(), std::string("wrong"),
-                                     std::string("s3cret-token "), std::string("s3cret-toke"),
-                                     std::string("S3CRET-TOKEN")}) {
+    for (const std::string& value :
+         {std::string(), std::string("wrong"), std::string("s3cret-token "),
+          std::string("s3cret-toke"), std::string("S3CRET-TOKEN")}) {
       CAPTURE(value);
       Req req("POST", "/_mock/clock");
       req.body(R"({"advance":"PT1H"})");
@@ -1370,10 +1429,13 @@ TEST_SUITE("router: control token") {
     CHECK(m.post("/_mock/reset").status == 401);
   }
 
-  TEST_CASE("Security --control-token: the right header opens /_mock/; GET /_mock/health and Graph routes need none") {
+  TEST_CASE(
+      "Security --control-token: the right header opens /_mock/; GET "
+      "/_mock/health and Graph routes need none") {
     Mock m(token_config());
     Req req("POST", "/_mock/clock");
-    req.body(R"({"advance":"PT1H"})").header("x-mock-control-token", "s3cret-token");
+    req.body(R"({"advance":"PT1H"})")
+        .header("x-mock-control-token", "s3cret-token");
     CHECK(m(req).status == 200);
     CHECK(m.clock().now() == t0 + std::chrono::hours(1));
     CHECK(m.get("/_mock/health").status == 200);
@@ -1398,7 +1460,9 @@ TEST_SUITE("router: control token") {
 }
 
 TEST_SUITE("router: journal write order") {
-  TEST_CASE("Journal writeSequence numbers every write in the order it took effect; reads have none") {
+  TEST_CASE(
+      "Journal writeSequence numbers every write in the order it took effect; "
+      "reads have none") {
     Mock m;
     const std::string p = presence("v1.0", kAdele);
     CHECK(m.post(p + "/setPresence",
@@ -1406,10 +1470,13 @@ TEST_SUITE("router: journal write order") {
                      R"(","availability":"Busy","activity":"InACall"})")
               .status == 200);
     CHECK(m.get(p).status == 200);
-    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})").status == 200);
+    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})")
+              .status == 200);
     // A clear of a session that is gone is a write that found nothing (404).
-    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})").status == 404);
-    CHECK(m.post(p + "/setPresence", "{}").status == 400);  // refused before the store
+    CHECK(m.post(p + "/clearPresence", R"({"sessionId":")" + kApp + R"("})")
+              .status == 404);
+    CHECK(m.post(p + "/setPresence", "{}").status ==
+          400);  // refused before the store
     json entries = body_of(m.get("/_mock/journal"))["entries"];
     REQUIRE(entries.size() == 5);
     REQUIRE(entries[0]["writeSequence"].is_number_unsigned());
@@ -1422,9 +1489,12 @@ TEST_SUITE("router: journal write order") {
     CHECK(entries[2]["writeSequence"].get<uint64_t>() <
           entries[3]["writeSequence"].get<uint64_t>());
   }
-  TEST_CASE("Journal user and app: the store's id of a user named by UPN in any case, the "
-            "path's id lower-cased when there is no such user, and the body's sessionId also "
-            "when the call fails after reading it") {
+  TEST_CASE(
+      "Journal user and app: the store's id of a user named by UPN in any "
+      "case, the "
+      "path's id lower-cased when there is no such user, and the body's "
+      "sessionId also "
+      "when the call fails after reading it") {
     Mock m;
     CHECK(m.get(presence("v1.0", "ADELE@Contoso.Example")).status == 200);
     CHECK(m.get(presence("v1.0", "NoSuch@X.Example")).status == 404);
@@ -1433,11 +1503,14 @@ TEST_SUITE("router: journal write order") {
                  R"({"sessionId":"Gone-App"})")
               .status == 404);
     // A write for a user that is not there (D9): no write took effect.
-    CHECK(m.post(presence("v1.0", "Ghost") + "/setPresence",
-                 R"({"sessionId":"Some-App","availability":"Busy","activity":"InACall"})")
-              .status == 404);
+    CHECK(
+        m.post(
+             presence("v1.0", "Ghost") + "/setPresence",
+             R"({"sessionId":"Some-App","availability":"Busy","activity":"InACall"})")
+            .status == 404);
     // Refused before the token was read: no user.
-    CHECK(m(Req("GET", presence("v1.0", kAdele)).without("Authorization")).status == 401);
+    CHECK(m(Req("GET", presence("v1.0", kAdele)).without("Authorization"))
+              .status == 401);
     json entries = body_of(m.get("/_mock/journal"))["entries"];
     REQUIRE(entries.size() == 5);
     CHECK(entries[0]["user"] == kAdele);

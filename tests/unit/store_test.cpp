@@ -42,8 +42,11 @@ User user(const char* id, const char* upn) {
 // A table with Ada kept compact (with one session) and Bob kept whole.
 std::shared_ptr<const Base> fixture() {
   auto base = std::make_shared<Base>(t0);
-  Session s{"app-1", {Availability::Busy, Activity::InACall}, t0,
-            t0 + minutes(60), false};
+  Session s{"app-1",
+            {Availability::Busy, Activity::InACall},
+            t0,
+            t0 + minutes(60),
+            false};
   REQUIRE(base->add_compact(kAda, "ada@contoso.com", "Ada", &s));
   REQUIRE(base->add(user(kBob, "bob@contoso.com")));
   base->me = kAda;
@@ -79,8 +82,9 @@ TEST_SUITE("store") {
     CHECK(ada.presence.sessions()[0].session_id == "app-1");
   }
 
-  TEST_CASE("the user table refuses an id twice and a compact id that is not "
-            "a GUID") {
+  TEST_CASE(
+      "the user table refuses an id twice and a compact id that is not "
+      "a GUID") {
     Base base(t0);
     CHECK(base.add(user(kAda, "a@x")));
     CHECK_FALSE(base.add(user("11111111-1111-1111-1111-111111111111", "b@x")));
@@ -89,13 +93,13 @@ TEST_SUITE("store") {
     CHECK(base.size() == 1);
   }
 
-  TEST_CASE("D24 a change lives in the tenant's overlay: the shared table and "
-            "other tenants keep the fixture state") {
+  TEST_CASE(
+      "D24 a change lives in the tenant's overlay: the shared table and "
+      "other tenants keep the fixture state") {
     auto base = fixture();
     Store a(base), b(base);
-    CHECK(a.with_user("ADA@CONTOSO.COM", false, [](User& u) {
-      u.presence.clear_presence("app-1", t0);
-    }));
+    CHECK(a.with_user("ADA@CONTOSO.COM", false,
+                      [](User& u) { u.presence.clear_presence("app-1", t0); }));
     CHECK(sessions_of(a, kAda) == 0);
     CHECK(sessions_of(b, kAda) == 1);
     User scratch;
@@ -104,20 +108,23 @@ TEST_SUITE("store") {
     CHECK(sessions_of(a, kAda) == 1);
   }
 
-  TEST_CASE("D9 a missing user is created only when asked and only for a "
-            "GUID") {
+  TEST_CASE(
+      "D9 a missing user is created only when asked and only for a "
+      "GUID") {
     Store st(fixture());
     bool ran = false;
     CHECK_FALSE(st.with_user(kCyd, false, [&](User&) { ran = true; }));
-    CHECK_FALSE(st.with_user("cyd@contoso.com", true, [&](User&) { ran = true; }));
+    CHECK_FALSE(
+        st.with_user("cyd@contoso.com", true, [&](User&) { ran = true; }));
     CHECK_FALSE(ran);
     CHECK(st.with_user(kCyd, true, [&](User&) { ran = true; }));
     CHECK(ran);
     CHECK(st.user_count() == 3);
   }
 
-  TEST_CASE("a deleted base user is hidden by id and UPN; reset brings it "
-            "back") {
+  TEST_CASE(
+      "a deleted base user is hidden by id and UPN; reset brings it "
+      "back") {
     Store st(fixture());
     CHECK(st.delete_user("bob@contoso.com"));
     CHECK(upn_of(st, kBob) == "(none)");
@@ -146,8 +153,9 @@ TEST_SUITE("store") {
     CHECK(st.user_count() == 3);
   }
 
-  TEST_CASE("replace_all hides the whole base and sets me; merge keeps the "
-            "others") {
+  TEST_CASE(
+      "replace_all hides the whole base and sets me; merge keeps the "
+      "others") {
     Store st(fixture());
     CHECK(st.me() == std::optional<std::string>(kAda));
     Snapshot only_cyd;
@@ -177,14 +185,14 @@ TEST_SUITE("store") {
     CHECK(ids == std::vector<std::string>{kAda, kBob, kCyd});
   }
 
-  TEST_CASE("D10 a read that changes nothing leaves the user shared; one "
-            "that drops an expiry copies it") {
+  TEST_CASE(
+      "D10 a read that changes nothing leaves the user shared; one "
+      "that drops an expiry copies it") {
     auto base = fixture();
     Store st(base);
     PresenceState seen;
-    CHECK(st.observe_user(kAda, false, t0, [&](const User&, const auto& v) {
-      seen = v.state;
-    }));
+    CHECK(st.observe_user(kAda, false, t0,
+                          [&](const User&, const auto& v) { seen = v.state; }));
     CHECK(seen.availability == Availability::Busy);
     // After the session's hour the read drops it: the tenant copies Ada
     // and the shared table still holds the session.

@@ -32,7 +32,8 @@ TEST_CASE("C8, D29: an expiry 45 to 60 minutes ahead is stored as given") {
   }
 }
 
-TEST_CASE("C8, D29: an expiry under 45 minutes ahead is raised to now + 45 min") {
+TEST_CASE(
+    "C8, D29: an expiry under 45 minutes ahead is raised to now + 45 min") {
   TimePoint now = instant("2026-01-01T00:00:00.1234567Z");
   for (auto ahead : {nanoseconds(100), nanoseconds(minutes(3)),
                      nanoseconds(minutes(45)) - nanoseconds(100)}) {
@@ -65,7 +66,11 @@ TEST_CASE("C8, C9, D29: more than 60 minutes ahead is ExtensionError") {
 }
 
 TEST_CASE("D29: --lenient-subscription-expiry clamps into [now+45, now+60]") {
-  struct Case { TimePoint requested; TimePoint stored; bool adjusted; };
+  struct Case {
+    TimePoint requested;
+    TimePoint stored;
+    bool adjusted;
+  };
   for (auto c : {Case{t0 - std::chrono::hours(24), t0 + minutes(45), true},
                  Case{t0, t0 + minutes(45), true},
                  Case{t0 + minutes(10), t0 + minutes(45), true},
@@ -86,15 +91,20 @@ TEST_CASE("D29: instants are stored with 100 ns resolution") {
   CHECK((d.stored.time_since_epoch().count() % 100) == 0);
 }
 
-TEST_CASE("C5, §3.2: expirationDateTime parses RFC 3339 with 0-7 fraction digits") {
-  struct Case { const char* text; const char* utc; };
-  for (auto c : {Case{"2026-01-01T01:00:00Z", "2026-01-01T01:00:00.0000000Z"},
-                 Case{"2026-01-01T01:00:00.1234567Z", "2026-01-01T01:00:00.1234567Z"},
-                 Case{"2026-01-01T01:00:00.5z", "2026-01-01T01:00:00.5000000Z"},
-                 Case{"2026-01-01T02:00:00+01:00", "2026-01-01T01:00:00.0000000Z"},
-                 Case{"2025-12-31T20:00:00.000-05:00", "2026-01-01T01:00:00.0000000Z"},
-                 Case{"2026-01-01T01:00:00", "2026-01-01T01:00:00.0000000Z"},  // UTC
-                 Case{"2026-01-01t01:00:00Z", "2026-01-01T01:00:00.0000000Z"}}) {
+TEST_CASE(
+    "C5, §3.2: expirationDateTime parses RFC 3339 with 0-7 fraction digits") {
+  struct Case {
+    const char* text;
+    const char* utc;
+  };
+  for (auto c :
+       {Case{"2026-01-01T01:00:00Z", "2026-01-01T01:00:00.0000000Z"},
+        Case{"2026-01-01T01:00:00.1234567Z", "2026-01-01T01:00:00.1234567Z"},
+        Case{"2026-01-01T01:00:00.5z", "2026-01-01T01:00:00.5000000Z"},
+        Case{"2026-01-01T02:00:00+01:00", "2026-01-01T01:00:00.0000000Z"},
+        Case{"2025-12-31T20:00:00.000-05:00", "2026-01-01T01:00:00.0000000Z"},
+        Case{"2026-01-01T01:00:00", "2026-01-01T01:00:00.0000000Z"},  // UTC
+        Case{"2026-01-01t01:00:00Z", "2026-01-01T01:00:00.0000000Z"}}) {
     INFO(c.text);
     auto t = parse_expiration_date_time(c.text);
     REQUIRE(t.has_value());
@@ -103,13 +113,13 @@ TEST_CASE("C5, §3.2: expirationDateTime parses RFC 3339 with 0-7 fraction digit
 }
 
 TEST_CASE("C5, §3.2: malformed expirationDateTime texts are refused") {
-  for (const char* s : {"", "tomorrow", "2026-01-01", "2026-01-01T01:00Z",
-                        "2026-01-01T01:00:00.12345678Z",  // 8 digits
-                        "2026-01-01T01:00:00.Z", "2026-01-01T01:00:00+0100",
-                        "2026-01-01T01:00:00+01", "2026-13-01T01:00:00Z",
-                        "2026-02-30T01:00:00Z", "2026-01-01T24:00:00Z",
-                        "2026-01-01T01:00:00ZZ", "12026-01-01T01:00:00Z",
-                        "2026-01-01T01:00:00 Z", "PT1H"}) {
+  for (const char* s :
+       {"", "tomorrow", "2026-01-01", "2026-01-01T01:00Z",
+        "2026-01-01T01:00:00.12345678Z",  // 8 digits
+        "2026-01-01T01:00:00.Z", "2026-01-01T01:00:00+0100",
+        "2026-01-01T01:00:00+01", "2026-13-01T01:00:00Z",
+        "2026-02-30T01:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T01:00:00ZZ",
+        "12026-01-01T01:00:00Z", "2026-01-01T01:00:00 Z", "PT1H"}) {
     INFO(s);
     CHECK_FALSE(parse_expiration_date_time(s).has_value());
   }
@@ -128,7 +138,9 @@ TEST_CASE("C10, D30: a subscription is live on [created, expiration)") {
   CHECK_FALSE(subscription_expired(e, e - nanoseconds(1)));
 }
 
-TEST_CASE("C13, D38: a PATCH needs expirationDateTime, notificationUrl or a certificate") {
+TEST_CASE(
+    "C13, D38: a PATCH needs expirationDateTime, notificationUrl or a "
+    "certificate") {
   PatchBody empty;
   auto c = check_patch_body(empty);
   CHECK(c.error == PatchError::NothingToUpdate);
@@ -137,9 +149,9 @@ TEST_CASE("C13, D38: a PATCH needs expirationDateTime, notificationUrl or a cert
         "'notificationUrl' property and its value.");
   for (int which = 0; which < 3; ++which) {
     PatchBody b;
-    (which == 0 ? b.has_expiration
-                : which == 1 ? b.has_notification_url
-                             : b.has_encryption_certificate) = true;
+    (which == 0   ? b.has_expiration
+     : which == 1 ? b.has_notification_url
+                  : b.has_encryption_certificate) = true;
     CHECK(check_patch_body(b).error == PatchError::None);
   }
 }
@@ -173,7 +185,8 @@ TEST_CASE("D36: a PATCH re-validates only a changed notificationUrl string") {
                                  "http://127.0.0.1:9000/Hook"));
 }
 
-TEST_CASE("D52: reauthorizationRequired falls due at expiration - 15 min, once") {
+TEST_CASE(
+    "D52: reauthorizationRequired falls due at expiration - 15 min, once") {
   TimePoint e = t0 + minutes(60);
   auto s = lifecycle_at_create(true, e);
   REQUIRE(s.reauthorization_at.has_value());
@@ -193,7 +206,8 @@ TEST_CASE("C23, D52: without a lifecycle URL nothing is ever scheduled") {
   CHECK_FALSE(lifecycle_take_due(s, t0 + std::chrono::hours(3)));
 }
 
-TEST_CASE("D52: a PATCH that moves the expiry reschedules, even after it fired") {
+TEST_CASE(
+    "D52: a PATCH that moves the expiry reschedules, even after it fired") {
   auto s = lifecycle_at_create(true, t0 + minutes(60));
   lifecycle_on_patch(s, t0 + minutes(60), t0 + minutes(80));
   CHECK(*s.reauthorization_at == t0 + minutes(65));
@@ -206,7 +220,9 @@ TEST_CASE("D52: a PATCH that moves the expiry reschedules, even after it fired")
   CHECK_FALSE(s.reauthorization_at.has_value());
 }
 
-TEST_CASE("D52: reauthorize cancels the scheduled item; the next moving PATCH schedules") {
+TEST_CASE(
+    "D52: reauthorize cancels the scheduled item; the next moving PATCH "
+    "schedules") {
   auto s = lifecycle_at_create(true, t0 + minutes(60));
   CHECK(lifecycle_on_reauthorize(s));  // undelivered items to drop
   CHECK_FALSE(s.reauthorization_at.has_value());
@@ -220,7 +236,9 @@ TEST_CASE("D52: an instant already past when scheduled is due at once") {
   CHECK(lifecycle_take_due(s, t0));
 }
 
-TEST_CASE("D60: one timeline instant runs expiry, lifecycle, transitions, deliveries") {
+TEST_CASE(
+    "D60: one timeline instant runs expiry, lifecycle, transitions, "
+    "deliveries") {
   REQUIRE(kTimelineOrder.size() == 4);
   CHECK(kTimelineOrder[0] == TimelineStep::ExpireSubscriptions);
   CHECK(kTimelineOrder[1] == TimelineStep::CreateLifecycleItems);
@@ -228,19 +246,24 @@ TEST_CASE("D60: one timeline instant runs expiry, lifecycle, transitions, delive
   CHECK(kTimelineOrder[3] == TimelineStep::ReleaseDeliveries);
 }
 
-TEST_CASE("C23, D53: lifecycle events by name; only subscriptionRemoved deletes first") {
+TEST_CASE(
+    "C23, D53: lifecycle events by name; only subscriptionRemoved deletes "
+    "first") {
   for (auto e : {LifecycleEvent::ReauthorizationRequired,
                  LifecycleEvent::SubscriptionRemoved, LifecycleEvent::Missed}) {
     CHECK(parse_lifecycle_event(lifecycle_event_name(e)) == e);
   }
   CHECK(lifecycle_event_name(LifecycleEvent::ReauthorizationRequired) ==
         "reauthorizationRequired");
-  CHECK(lifecycle_event_name(LifecycleEvent::SubscriptionRemoved) == "subscriptionRemoved");
+  CHECK(lifecycle_event_name(LifecycleEvent::SubscriptionRemoved) ==
+        "subscriptionRemoved");
   CHECK(lifecycle_event_name(LifecycleEvent::Missed) == "missed");
-  for (const char* bad : {"", "Missed", "subscriptionDeleted", "reauthorizationrequired"}) {
+  for (const char* bad :
+       {"", "Missed", "subscriptionDeleted", "reauthorizationrequired"}) {
     CHECK_FALSE(parse_lifecycle_event(bad).has_value());
   }
   CHECK(deletes_subscription_first(LifecycleEvent::SubscriptionRemoved));
   CHECK_FALSE(deletes_subscription_first(LifecycleEvent::Missed));
-  CHECK_FALSE(deletes_subscription_first(LifecycleEvent::ReauthorizationRequired));
+  CHECK_FALSE(
+      deletes_subscription_first(LifecycleEvent::ReauthorizationRequired));
 }

@@ -10,8 +10,8 @@
 
 namespace {
 
-using gpm::core::ResourceError;
 using gpm::core::parse_subscription_resource;
+using gpm::core::ResourceError;
 
 constexpr const char* kA = "fa8bf3dc-eca7-46b7-bad1-db199b62afc3";
 constexpr const char* kB = "66825e03-7ef5-42da-9069-724602c31f6b";
@@ -38,7 +38,8 @@ ResourceError error_of(const std::string& r) {
 
 }  // namespace
 
-TEST_CASE("C6: a single-user resource watches that user, leading slash optional") {
+TEST_CASE(
+    "C6: a single-user resource watches that user, leading slash optional") {
   for (std::string r : {std::string("communications/presences/") + kA,
                         std::string("/communications/presences/") + kA}) {
     auto p = parse_subscription_resource(r);
@@ -50,7 +51,8 @@ TEST_CASE("C6: a single-user resource watches that user, leading slash optional"
   }
 }
 
-TEST_CASE("D27: literals and GUIDs match ignoring case; the id keeps its spelling") {
+TEST_CASE(
+    "D27: literals and GUIDs match ignoring case; the id keeps its spelling") {
   std::string upper = "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3";
   auto p = parse_subscription_resource("Communications/PRESENCES/" + upper);
   REQUIRE(p.error == ResourceError::None);
@@ -64,12 +66,13 @@ TEST_CASE("D27: literals and GUIDs match ignoring case; the id keeps its spellin
 
 TEST_CASE("C6: a filter lists quoted ids with optional spaces around ( , )") {
   std::string a = std::string("'") + kA + "'", b = std::string("'") + kB + "'";
-  for (std::string f : {"id in (" + a + "," + b + ")",
-                        "id in(" + a + "," + b + ")",
-                        "id   in   (  " + a + "  ,  " + b + "  )",
-                        "id in (" + a + " ," + b + ")"}) {
+  for (std::string f :
+       {"id in (" + a + "," + b + ")", "id in(" + a + "," + b + ")",
+        "id   in   (  " + a + "  ,  " + b + "  )",
+        "id in (" + a + " ," + b + ")"}) {
     INFO(f);
-    auto p = parse_subscription_resource("communications/presences?$filter=" + f);
+    auto p =
+        parse_subscription_resource("communications/presences?$filter=" + f);
     REQUIRE(p.error == ResourceError::None);
     CHECK(p.value.user_ids == std::vector<std::string>{kA, kB});
   }
@@ -89,8 +92,8 @@ TEST_CASE("D27: the filter is form-decoded first (S38's id+in+(%27...%27))") {
 TEST_CASE("D27: duplicates count once, ignoring case, first spelling kept") {
   std::string upper = "FA8BF3DC-ECA7-46B7-BAD1-DB199B62AFC3";
   auto p = parse_subscription_resource(
-      std::string("communications/presences?$filter=id in ('") + upper +
-      "','" + kB + "','" + kA + "','" + kB + "')");
+      std::string("communications/presences?$filter=id in ('") + upper + "','" +
+      kB + "','" + kA + "','" + kB + "')");
   REQUIRE(p.error == ResourceError::None);
   CHECK(p.value.user_ids == std::vector<std::string>{upper, kB});
 }
@@ -106,10 +109,12 @@ TEST_CASE("C6: 650 distinct ids are accepted, 651 refused with the count") {
   CHECK(p.distinct_ids == 651);
   CHECK(p.value.user_ids.empty());
   CHECK(p.message(r) ==
-        "A presence subscription can watch at most 650 users; the filter names 651.");
+        "A presence subscription can watch at most 650 users; the filter names "
+        "651.");
 }
 
-TEST_CASE("D27: 651 ids of which 650 distinct are accepted (duplicates count once)") {
+TEST_CASE(
+    "D27: 651 ids of which 650 distinct are accepted (duplicates count once)") {
   std::string r = filter_of(650);
   r.pop_back();
   r += ",'" + guid(0) + "')";
@@ -121,25 +126,25 @@ TEST_CASE("D27: 651 ids of which 650 distinct are accepted (duplicates count onc
 TEST_CASE("C7: filters outside the grammar are 'Invalid filter clause'") {
   std::string a = kA;
   for (const std::string& f : std::vector<std::string>{
-           "id in (" + a + ")",                 // unquoted (O5)
-           "id in (" + a + "," + kB + ")",      // unquoted list
-           "id in ('not-a-guid')",              // quoted non-GUID
-           "id in ()",                          // empty list
+           "id in (" + a + ")",             // unquoted (O5)
+           "id in (" + a + "," + kB + ")",  // unquoted list
+           "id in ('not-a-guid')",          // quoted non-GUID
+           "id in ()",                      // empty list
            "id in ( )",
-           "id in ('" + a + "',)",              // trailing comma
+           "id in ('" + a + "',)",  // trailing comma
            "id in (,'" + a + "')",
-           "id in ('" + a + "'",                // no ')'
-           "id in ('" + a + "') ",              // trailing space
-           " id in ('" + a + "')",              // leading space
-           "idin ('" + a + "')",                // no space after id
-           "id eq '" + a + "'",                 // other operator
-           "userId in ('" + a + "')",           // other property
-           "id in (\"" + a + "\")",             // double quotes
-           "id in ('{" + a + "}')",             // braces
-           "id\tin ('" + a + "')",              // tab is not SP
+           "id in ('" + a + "'",       // no ')'
+           "id in ('" + a + "') ",     // trailing space
+           " id in ('" + a + "')",     // leading space
+           "idin ('" + a + "')",       // no space after id
+           "id eq '" + a + "'",        // other operator
+           "userId in ('" + a + "')",  // other property
+           "id in (\"" + a + "\")",    // double quotes
+           "id in ('{" + a + "}')",    // braces
+           "id\tin ('" + a + "')",     // tab is not SP
            "id in ('" + a + "') and id in ('" + kB + "')",
-           "",                                  // empty value
-           "id in ('" + a + "%2')",             // broken escape
+           "",                       // empty value
+           "id in ('" + a + "%2')",  // broken escape
        }) {
     INFO(f);
     std::string r = "communications/presences?$filter=" + f;
@@ -166,18 +171,18 @@ TEST_CASE("D27: other resources are 'not supported' with the resource echoed") {
            std::string(""),
            "/",
            "users/" + a + "/presence",
-           "communications/presences",                   // no id or filter
-           "communications/presences/",                  // empty id
-           "communications/presences/" + a + "/",        // trailing slash
-           "communications/presences/" + a + "/extra",   // extra segment
+           "communications/presences",                  // no id or filter
+           "communications/presences/",                 // empty id
+           "communications/presences/" + a + "/",       // trailing slash
+           "communications/presences/" + a + "/extra",  // extra segment
            "communications/presences/" + a + "?$select=id",
            "communications/presencesX/" + a,
            "communications/presence/" + a,
            "https://graph.microsoft.com/v1.0/communications/presences/" + a,
            "//communications/presences/" + a,
-           "communications/presences?",                  // empty query
+           "communications/presences?",  // empty query
            "communications/presences?$select=id",
-           "communications/presences?$filter",           // no '='
+           "communications/presences?$filter",  // no '='
            "communications/presences?$filter=id in ('" + a + "')&$top=5",
            "communications/presences?$filter=id in ('" + a + "')&",
            "communications/presences?$top=5&$filter=id in ('" + a + "')",
@@ -187,14 +192,18 @@ TEST_CASE("D27: other resources are 'not supported' with the resource echoed") {
     INFO(r);
     auto p = parse_subscription_resource(r);
     CHECK(p.error == ResourceError::NotSupported);
-    CHECK(p.message(r) == "The mock emulates presence subscriptions only; resource '" +
-                              r + "' is not supported.");
+    CHECK(p.message(r) ==
+          "The mock emulates presence subscriptions only; resource '" + r +
+              "' is not supported.");
   }
 }
 
-TEST_CASE("D27: an unknown user's text names the first unknown id and the resource") {
-  CHECK(gpm::core::unknown_user_message(kA, std::string("communications/presences/") + kA) ==
-        std::string("User '") + kA + "' in resource 'communications/presences/" + kA +
+TEST_CASE(
+    "D27: an unknown user's text names the first unknown id and the resource") {
+  CHECK(gpm::core::unknown_user_message(
+            kA, std::string("communications/presences/") + kA) ==
+        std::string("User '") + kA +
+            "' in resource 'communications/presences/" + kA +
             "' does not exist.");
 }
 

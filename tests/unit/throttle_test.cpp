@@ -19,8 +19,7 @@ using gpm::store::ThrottleSettings;
 using gpm::testing::t0;
 using namespace std::chrono_literals;
 
-ThrottleSettings graph(size_t limit = 1500,
-                       gpm::core::Duration window = 30s) {
+ThrottleSettings graph(size_t limit = 1500, gpm::core::Duration window = 30s) {
   return {ThrottleMode::Graph, limit, window};
 }
 
@@ -44,8 +43,9 @@ TEST_SUITE("throttle") {
     CHECK(admit_all(t, "app", 5000, t0));
   }
 
-  TEST_CASE("R6.6 exactly the (limit+1)-th request in the window is "
-            "refused, and every later one in it") {
+  TEST_CASE(
+      "R6.6 exactly the (limit+1)-th request in the window is "
+      "refused, and every later one in it") {
     Throttle t(graph());
     CHECK(admit_all(t, "app", 1500, t0));
     Admission refused = t.admit("app", t0);
@@ -54,8 +54,9 @@ TEST_SUITE("throttle") {
     CHECK_FALSE(t.admit("app", t0 + 10s).allowed);
   }
 
-  TEST_CASE("R6.6 the window starts at the app's first counted request, "
-            "not at a fixed grid") {
+  TEST_CASE(
+      "R6.6 the window starts at the app's first counted request, "
+      "not at a fixed grid") {
     Throttle t(graph(2, 30s));
     const auto start = t0 + 7s + 250ms;
     CHECK(t.admit("app", start).allowed);
@@ -68,17 +69,17 @@ TEST_SUITE("throttle") {
     CHECK(t.admit("app", start + 30s).allowed);
   }
 
-  TEST_CASE("D15 Retry-After is the whole seconds left until the window "
-            "ends, rounded up, at least 1") {
+  TEST_CASE(
+      "D15 Retry-After is the whole seconds left until the window "
+      "ends, rounded up, at least 1") {
     Throttle t(graph(1, 30s));
     CHECK(t.admit("app", t0).allowed);
     const struct {
       gpm::core::Duration at;
       std::chrono::seconds retry_after;
     } rows[] = {
-        {0s, 30s},       {1ms, 30s},          {1s, 29s},
-        {1500ms, 29s},   {10s, 20s},          {29s, 1s},
-        {29999ms, 1s},   {29999999999ns, 1s},
+        {0s, 30s},  {1ms, 30s}, {1s, 29s},     {1500ms, 29s},
+        {10s, 20s}, {29s, 1s},  {29999ms, 1s}, {29999999999ns, 1s},
     };
     for (const auto& row : rows) {
       CAPTURE(row.at.count());
@@ -88,8 +89,9 @@ TEST_SUITE("throttle") {
     }
   }
 
-  TEST_CASE("R6.6 the window releases at exactly start + window, and the "
-            "next window counts from there") {
+  TEST_CASE(
+      "R6.6 the window releases at exactly start + window, and the "
+      "next window counts from there") {
     Throttle t(graph(3, 30s));
     CHECK(admit_all(t, "app", 3, t0));
     CHECK_FALSE(t.admit("app", t0 + 30s - 1ns).allowed);
@@ -101,8 +103,9 @@ TEST_SUITE("throttle") {
     CHECK(t.admit("app", t0 + 60s).allowed);
   }
 
-  TEST_CASE("R6.6 a window that passes unused opens afresh at the next "
-            "request") {
+  TEST_CASE(
+      "R6.6 a window that passes unused opens afresh at the next "
+      "request") {
     Throttle t(graph(1, 30s));
     CHECK(t.admit("app", t0).allowed);
     CHECK(t.admit("app", t0 + 95s).allowed);
@@ -111,8 +114,9 @@ TEST_SUITE("throttle") {
     CHECK(a.retry_after == 25s);  // the window opened at t0 + 95 s
   }
 
-  TEST_CASE("R6.8 refused requests count too, which a fixed window does "
-            "not let a client see") {
+  TEST_CASE(
+      "R6.8 refused requests count too, which a fixed window does "
+      "not let a client see") {
     Throttle t(graph(2, 30s));
     CHECK(admit_all(t, "app", 2, t0));
     for (int i = 0; i < 100; ++i) CHECK_FALSE(t.admit("app", t0 + 1s).allowed);
@@ -133,8 +137,9 @@ TEST_SUITE("throttle") {
     CHECK(t.admit("c", t0 + 30s).allowed);
   }
 
-  TEST_CASE("set() changes limit and window at run time and restarts "
-            "counting; reset() restores the initial settings") {
+  TEST_CASE(
+      "set() changes limit and window at run time and restarts "
+      "counting; reset() restores the initial settings") {
     Throttle t(graph(1, 30s));
     CHECK(t.admit("app", t0).allowed);
     CHECK_FALSE(t.admit("app", t0).allowed);
@@ -152,8 +157,9 @@ TEST_SUITE("throttle") {
     CHECK_FALSE(t.admit("app", t0 + 3s).allowed);
   }
 
-  TEST_CASE("--state-file: restore() puts back settings and open windows, "
-            "so counting goes on where it was") {
+  TEST_CASE(
+      "--state-file: restore() puts back settings and open windows, "
+      "so counting goes on where it was") {
     Throttle t(graph(3, 30s));
     CHECK(admit_all(t, "a", 2, t0));
     CHECK(admit_all(t, "b", 1, t0 + 5s));
@@ -173,8 +179,9 @@ TEST_SUITE("throttle") {
     CHECK_FALSE(back.admit("b", t0 + 6s).allowed);
   }
 
-  TEST_CASE("D15 Retry-After never exceeds the window when the clock "
-            "stepped back") {
+  TEST_CASE(
+      "D15 Retry-After never exceeds the window when the clock "
+      "stepped back") {
     Throttle t(graph(1, 30s));
     CHECK(t.admit("app", t0).allowed);
     Admission a = t.admit("app", t0 - 1h);
@@ -182,8 +189,9 @@ TEST_SUITE("throttle") {
     CHECK(a.retry_after == 30s);
   }
 
-  TEST_CASE("many distinct apps: closed windows are dropped and counting "
-            "stays right") {
+  TEST_CASE(
+      "many distinct apps: closed windows are dropped and counting "
+      "stays right") {
     Throttle t(graph(1, 30s));
     for (int i = 0; i < 5000; ++i) {
       CHECK(t.admit("app-" + std::to_string(i), t0).allowed);

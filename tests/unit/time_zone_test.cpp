@@ -55,12 +55,12 @@ void put64(std::string& out, uint64_t v) {
 }
 
 struct TzifSpec {
-  char version = '2';                    // '\0' for a version-1 file
-  std::vector<int64_t> times;            // transition instants (UTC seconds)
-  std::vector<uint8_t> type_of;          // type index per transition
+  char version = '2';            // '\0' for a version-1 file
+  std::vector<int64_t> times;    // transition instants (UTC seconds)
+  std::vector<uint8_t> type_of;  // type index per transition
   std::vector<std::pair<int32_t, bool>> types{{0, false}};  // utoff, isdst
-  std::string footer;                    // POSIX TZ string (v2+ only)
-  uint32_t leapcnt = 0;                  // leap-second records to emit
+  std::string footer;    // POSIX TZ string (v2+ only)
+  uint32_t leapcnt = 0;  // leap-second records to emit
 };
 
 void put_header(std::string& out, char version, const TzifSpec& s,
@@ -68,12 +68,12 @@ void put_header(std::string& out, char version, const TzifSpec& s,
   out += "TZif";
   out.push_back(version);
   out.append(15, '\0');
-  put32(out, 0);                                               // isutcnt
-  put32(out, 0);                                               // isstdcnt
-  put32(out, minimal ? 0 : s.leapcnt);                         // leapcnt
+  put32(out, 0);                        // isutcnt
+  put32(out, 0);                        // isstdcnt
+  put32(out, minimal ? 0 : s.leapcnt);  // leapcnt
   put32(out, minimal ? 0 : static_cast<uint32_t>(s.times.size()));
   put32(out, minimal ? 1 : static_cast<uint32_t>(s.types.size()));
-  put32(out, 4);                                               // charcnt
+  put32(out, 4);  // charcnt
 }
 
 void put_block(std::string& out, const TzifSpec& s, bool wide) {
@@ -561,8 +561,8 @@ TEST_SUITE("time_zone") {
     CHECK(db.is_known("Test/Good"));
     for (std::string_view name :
          {"Test/Missing", "Test/Truncated", "Test/NoFooterNewline",
-          "Test/BadMagic", "Test/BadIndex", "Test/Unsorted",
-          "Test/LeapSeconds", "Test/LeapSecondsV1", "Test/Text", "Test/Empty", "Test"}) {
+          "Test/BadMagic", "Test/BadIndex", "Test/Unsorted", "Test/LeapSeconds",
+          "Test/LeapSecondsV1", "Test/Text", "Test/Empty", "Test"}) {
       CAPTURE(name);
       CHECK_FALSE(db.is_known(name));
       CHECK(utc_of(db, name, "2026-01-15T12:00") == "unknown");

@@ -2,15 +2,13 @@
 // one clients can trust directly (self-signed, CA:TRUE, the localhost SANs,
 // its key matches), user PEM files are checked with clear messages, and the
 // TLS options of src/config parse as the README says.
-#include "net/tls_context.h"
-
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -22,6 +20,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "net/tls_context.h"
 
 namespace {
 
@@ -104,8 +103,9 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 TEST_SUITE("tls") {
-  TEST_CASE("TLS: the generated certificate names localhost, 127.0.0.1 "
-            "and ::1 and is usable as its own CA") {
+  TEST_CASE(
+      "TLS: the generated certificate names localhost, 127.0.0.1 "
+      "and ::1 and is usable as its own CA") {
     std::string error;
     CertificatePem pem = gpm::net::generate_localhost_certificate(error);
     INFO(error);
@@ -120,8 +120,8 @@ TEST_SUITE("tls") {
     // can hold it as a root.
     CHECK(X509_check_ca(cert.get()) == 1);
     int critical = -1;
-    auto* bc = static_cast<BASIC_CONSTRAINTS*>(
-        X509_get_ext_d2i(cert.get(), NID_basic_constraints, &critical, nullptr));
+    auto* bc = static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(
+        cert.get(), NID_basic_constraints, &critical, nullptr));
     REQUIRE(bc != nullptr);
     CHECK(bc->ca != 0);
     CHECK(critical == 1);
@@ -156,8 +156,9 @@ TEST_SUITE("tls") {
     CHECK(a.private_key != b.private_key);
   }
 
-  TEST_CASE("TLS: a generated context serves the certificate it writes "
-            "out") {
+  TEST_CASE(
+      "TLS: a generated context serves the certificate it writes "
+      "out") {
     std::string error;
     auto ctx = TlsContext::generated(error);
     INFO(error);
@@ -170,8 +171,9 @@ TEST_SUITE("tls") {
     CHECK(X509_check_host(cert.get(), "example.com", 0, 0, nullptr) != 1);
   }
 
-  TEST_CASE("TLS: --tls-cert/--tls-key PEM files load, and bad ones say "
-            "which file and why") {
+  TEST_CASE(
+      "TLS: --tls-cert/--tls-key PEM files load, and bad ones say "
+      "which file and why") {
     std::string error;
     CertificatePem one = gpm::net::generate_localhost_certificate(error);
     CertificatePem two = gpm::net::generate_localhost_certificate(error);
@@ -209,14 +211,16 @@ TEST_SUITE("config") {
   using gpm::Config;
   using gpm::ExitRequest;
 
-  std::variant<Config, ExitRequest> parse(const std::vector<std::string>& args) {
+  std::variant<Config, ExitRequest> parse(
+      const std::vector<std::string>& args) {
     return gpm::parse_args(args, [](const char*) -> std::optional<std::string> {
       return std::nullopt;
     });
   }
 
-  TEST_CASE("TLS options: off by default; --tls, --https-port, "
-            "--tls-cert, --tls-key, --tls-cert-out") {
+  TEST_CASE(
+      "TLS options: off by default; --tls, --https-port, "
+      "--tls-cert, --tls-key, --tls-cert-out") {
     auto d = parse({});
     REQUIRE(std::holds_alternative<Config>(d));
     CHECK_FALSE(std::get<Config>(d).tls);
@@ -228,8 +232,8 @@ TEST_SUITE("config") {
     CHECK(std::get<Config>(a).tls);
     CHECK(std::get<Config>(a).tls_cert_out == "/tmp/c.pem");
 
-    auto b = parse({"--https-port=0", "--tls-cert", "c.pem", "--tls-key",
-                    "k.pem"});
+    auto b =
+        parse({"--https-port=0", "--tls-cert", "c.pem", "--tls-key", "k.pem"});
     REQUIRE(std::holds_alternative<Config>(b));
     CHECK(std::get<Config>(b).https_port == 0);
     CHECK(std::get<Config>(b).tls_cert == "c.pem");
@@ -237,17 +241,17 @@ TEST_SUITE("config") {
 
     const std::string usage = gpm::usage_text();
     for (const char* option :
-         {"--tls ", "--https-port", "--tls-cert ", "--tls-key", "--tls-cert-out",
-          "GPM_TLS=", "GPM_HTTPS_PORT", "GPM_TLS_CERT)", "GPM_TLS_KEY",
-          "GPM_TLS_CERT_OUT"}) {
+         {"--tls ", "--https-port", "--tls-cert ", "--tls-key",
+          "--tls-cert-out", "GPM_TLS=", "GPM_HTTPS_PORT", "GPM_TLS_CERT)",
+          "GPM_TLS_KEY", "GPM_TLS_CERT_OUT"}) {
       CAPTURE(option);
       CHECK(contains(usage, option));
     }
   }
 
   TEST_CASE("TLS options read their GPM_* variables") {
-    auto r = gpm::parse_args(
-        {}, [](const char* name) -> std::optional<std::string> {
+    auto r =
+        gpm::parse_args({}, [](const char* name) -> std::optional<std::string> {
           std::string n = name;
           if (n == "GPM_HTTPS_PORT") return "8443";
           if (n == "GPM_TLS_CERT") return "c.pem";
@@ -261,27 +265,31 @@ TEST_SUITE("config") {
     CHECK(c.tls_cert == "c.pem");
     CHECK(c.tls_key == "k.pem");
     CHECK(c.tls_cert_out == "out.pem");
-    auto t = gpm::parse_args({}, [](const char* name) -> std::optional<std::string> {
-      return std::string(name) == "GPM_TLS" ? std::optional<std::string>("true")
-                                            : std::nullopt;
-    });
+    auto t =
+        gpm::parse_args({}, [](const char* name) -> std::optional<std::string> {
+          return std::string(name) == "GPM_TLS"
+                     ? std::optional<std::string>("true")
+                     : std::nullopt;
+        });
     REQUIRE(std::holds_alternative<Config>(t));
     CHECK(std::get<Config>(t).tls);
   }
 
-  TEST_CASE("--max-connections: 10000 by default, flag and "
-            "GPM_MAX_CONNECTIONS, 1..1000000") {
+  TEST_CASE(
+      "--max-connections: 10000 by default, flag and "
+      "GPM_MAX_CONNECTIONS, 1..1000000") {
     auto d = parse({});
     REQUIRE(std::holds_alternative<Config>(d));
     CHECK(std::get<Config>(d).max_connections == 10000);
     auto f = parse({"--max-connections", "250"});
     REQUIRE(std::holds_alternative<Config>(f));
     CHECK(std::get<Config>(f).max_connections == 250);
-    auto e = gpm::parse_args({}, [](const char* name) -> std::optional<std::string> {
-      return std::string(name) == "GPM_MAX_CONNECTIONS"
-                 ? std::optional<std::string>("77")
-                 : std::nullopt;
-    });
+    auto e =
+        gpm::parse_args({}, [](const char* name) -> std::optional<std::string> {
+          return std::string(name) == "GPM_MAX_CONNECTIONS"
+                     ? std::optional<std::string>("77")
+                     : std::nullopt;
+        });
     REQUIRE(std::holds_alternative<Config>(e));
     CHECK(std::get<Config>(e).max_connections == 77);
     for (const char* bad : {"0", "1000001", "-1", "x"}) {

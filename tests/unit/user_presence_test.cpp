@@ -58,9 +58,7 @@ std::string state_at(UserPresence& u, TimePoint now) {
   return show(u.view(now).state);
 }
 
-uint64_t seq_at(UserPresence& u, TimePoint now) {
-  return u.view(now).sequence;
-}
+uint64_t seq_at(UserPresence& u, TimePoint now) { return u.view(now).sequence; }
 
 StatusMessage message(std::string content, TimePoint published_at) {
   return StatusMessage{std::move(content), "text", std::nullopt, published_at};
@@ -103,8 +101,9 @@ TEST_SUITE("user_presence") {
     CHECK(state_at(u, t0) == "Busy/InACall");
   }
 
-  TEST_CASE("R3.3.2 the same sessionId updates its session instead of adding "
-            "one") {
+  TEST_CASE(
+      "R3.3.2 the same sessionId updates its session instead of adding "
+      "one") {
     UserPresence u;
     u.set_presence(kApp, kPresenting, hours(1), t0);
     u.set_presence(kApp, kAvailable, hours(1), t0 + minutes(1));
@@ -129,8 +128,9 @@ TEST_SUITE("user_presence") {
     CHECK(state_at(u, t0) == "Busy/InACall");
   }
 
-  TEST_CASE("R3.4.2 clearing the last session leaves the user "
-            "Offline/Offline") {
+  TEST_CASE(
+      "R3.4.2 clearing the last session leaves the user "
+      "Offline/Offline") {
     UserPresence u;
     u.set_presence(kApp, kInACall, hours(1), t0);
     REQUIRE(state_at(u, t0) == "Busy/InACall");
@@ -150,8 +150,9 @@ TEST_SUITE("user_presence") {
     CHECK(state_at(u, t0 + minutes(1)) == "Available/Available");
   }
 
-  TEST_CASE("R3.4.3 clearing an unknown session returns false and changes "
-            "nothing") {
+  TEST_CASE(
+      "R3.4.3 clearing an unknown session returns false and changes "
+      "nothing") {
     UserPresence u;
     CHECK_FALSE(u.clear_presence(kApp, t0));
     u.set_presence(kApp, kInACall, hours(1), t0);
@@ -169,8 +170,9 @@ TEST_SUITE("user_presence") {
     CHECK_FALSE(u.clear_presence(kApp, t0 + minutes(2)));
   }
 
-  TEST_CASE("R3.4.3 D3 clearing a session at or after its expiry returns "
-            "false") {
+  TEST_CASE(
+      "R3.4.3 D3 clearing a session at or after its expiry returns "
+      "false") {
     SUBCASE("just before expiry the session is still there") {
       UserPresence u;
       u.set_presence(kApp, kAvailable, minutes(5), t0);
@@ -219,8 +221,9 @@ TEST_SUITE("user_presence") {
     CHECK(state_at(u, t0 + minutes(14)) == "Away/Away");
   }
 
-  TEST_CASE("R3.3.3 a refresh after a fade makes the session Available "
-            "again") {
+  TEST_CASE(
+      "R3.3.3 a refresh after a fade makes the session Available "
+      "again") {
     UserPresence u;
     u.set_presence(kApp, kAvailable, hours(1), t0);
     REQUIRE(state_at(u, t0 + minutes(12)) == "Away/Away");
@@ -248,8 +251,9 @@ TEST_SUITE("user_presence") {
     CHECK(state_at(u, t0 + minutes(6)) == "Offline/Offline");
   }
 
-  TEST_CASE("R3.5.2 R3.5.3 a preferred presence shows only while a session "
-            "lives") {
+  TEST_CASE(
+      "R3.5.2 R3.5.3 a preferred presence shows only while a session "
+      "lives") {
     UserPresence u;
     u.set_preferred(kDoNotDisturb, days(1), t0);
     CHECK(state_at(u, t0) == "Offline/Offline");
@@ -284,8 +288,9 @@ TEST_SUITE("user_presence") {
     CHECK_FALSE(u.preferred().has_value());
   }
 
-  TEST_CASE("D10 reads that find nothing changed return the same sequence "
-            "number") {
+  TEST_CASE(
+      "D10 reads that find nothing changed return the same sequence "
+      "number") {
     UserPresence u;
     uint64_t fresh = seq_at(u, t0);
     CHECK(seq_at(u, t0) == fresh);
@@ -300,8 +305,9 @@ TEST_SUITE("user_presence") {
     CHECK(u.sequence() == s);
   }
 
-  TEST_CASE("D10 each visible write moves the sequence number strictly "
-            "upward") {
+  TEST_CASE(
+      "D10 each visible write moves the sequence number strictly "
+      "upward") {
     UserPresence u;
     uint64_t last = seq_at(u, t0);
     TimePoint now = t0;
@@ -335,8 +341,9 @@ TEST_SUITE("user_presence") {
     moved("clear the last session");
   }
 
-  TEST_CASE("D10 a time-driven fade observed by a read moves the sequence "
-            "number") {
+  TEST_CASE(
+      "D10 a time-driven fade observed by a read moves the sequence "
+      "number") {
     UserPresence u;
     u.set_presence(kApp, kAvailable, hours(1), t0);
     uint64_t active = seq_at(u, t0);
@@ -375,8 +382,9 @@ TEST_SUITE("user_presence") {
     CHECK(seq_at(u, t0 + hours(2)) == after);
   }
 
-  TEST_CASE("D10 a write that changes nothing visible keeps the sequence "
-            "number") {
+  TEST_CASE(
+      "D10 a write that changes nothing visible keeps the sequence "
+      "number") {
     UserPresence u;
     u.set_presence(kApp, kInACall, hours(1), t0);
     uint64_t s = seq_at(u, t0);
@@ -419,8 +427,9 @@ TEST_SUITE("user_presence") {
     }
   }
 
-  TEST_CASE("D10 D14 a preferred presence that is hidden moves nothing when "
-            "set or when it expires") {
+  TEST_CASE(
+      "D10 D14 a preferred presence that is hidden moves nothing when "
+      "set or when it expires") {
     UserPresence u;
     uint64_t s = seq_at(u, t0);
     u.set_preferred(kDoNotDisturb, hours(1), t0);
@@ -465,8 +474,9 @@ TEST_SUITE("user_presence") {
     CHECK(content_at(u, t0 + minutes(30)) == "(none)");
   }
 
-  TEST_CASE("R3.7.3 a replaced status message keeps the expiry as last "
-            "written, even for the same instant") {
+  TEST_CASE(
+      "R3.7.3 a replaced status message keeps the expiry as last "
+      "written, even for the same instant") {
     // A rewrite that only changes how the expiry is written (same instant,
     // same published_at as under a frozen --clock manual) shows the new
     // strings and moves the sequence number (D10).
@@ -501,8 +511,9 @@ TEST_SUITE("user_presence") {
     CHECK(v.status_message->content == "on holiday");
   }
 
-  TEST_CASE("R4.9 the status message survives sessions coming, clearing and "
-            "expiring") {
+  TEST_CASE(
+      "R4.9 the status message survives sessions coming, clearing and "
+      "expiring") {
     UserPresence u;
     u.set_status_message(message("hello", t0), t0);
     u.set_presence(kApp, kInACall, hours(1), t0);
@@ -514,8 +525,9 @@ TEST_SUITE("user_presence") {
     CHECK(content_at(u, t0 + minutes(7)) == "hello");
   }
 
-  TEST_CASE("R4.9 a status message expiring leaves the presence state "
-            "alone") {
+  TEST_CASE(
+      "R4.9 a status message expiring leaves the presence state "
+      "alone") {
     UserPresence u;
     u.set_presence(kApp, kInACall, hours(1), t0);
     u.set_status_message(message_until("call", t0, t0 + minutes(10)), t0);
@@ -536,13 +548,17 @@ TEST_SUITE("user_presence") {
 
   TEST_CASE("D16 put_session adds a Teams-client session that never expires") {
     UserPresence u;
-    u.put_session(Session{"teams-desktop", {A::BeRightBack, C::BeRightBack},
-                          t0, std::nullopt, true},
+    u.put_session(Session{"teams-desktop",
+                          {A::BeRightBack, C::BeRightBack},
+                          t0,
+                          std::nullopt,
+                          true},
                   t0);
     CHECK(state_at(u, t0 + days(365)) == "BeRightBack/BeRightBack");
     CHECK(u.sessions().size() == 1);
   }
-  TEST_CASE("D4 sessions set at the same instant: the later write wins the tie") {
+  TEST_CASE(
+      "D4 sessions set at the same instant: the later write wins the tie") {
     // Under a frozen --clock manual every write shares one instant.
     UserPresence u;
     u.set_presence("app-a", kInACall, hours(1), t0);
@@ -552,8 +568,9 @@ TEST_SUITE("user_presence") {
     CHECK(state_at(u, t0) == "Busy/InACall");
   }
 
-  TEST_CASE("D10 peek_if_stable is peek(now) exactly when stable_at(now), "
-            "through fades, expiry and observation") {
+  TEST_CASE(
+      "D10 peek_if_stable is peek(now) exactly when stable_at(now), "
+      "through fades, expiry and observation") {
     UserPresence u;
     u.set_presence(kApp, kInACall, minutes(30), t0);
     u.set_presence("other", {A::Away, C::Away}, hours(1), t0 + minutes(1));
