@@ -6,8 +6,9 @@ Usage: check_docs.py ROOT BUILD_DIR
 Prints one "[docs] PASS name" / "[docs] FAIL name" line per check and, last,
 "N passed, M failed". The checks:
   - README.md has at most 250 lines;
-  - no reference that resolves only outside the repository ("issue N",
-    ../shared/..., ARCHITECTURE sections) in README.md or docs/;
+  - no reference that resolves only outside the repository (an issue
+    number, a sibling folder's path, a section of an architecture document
+    the repository lacks) in README.md or docs/;
   - every rule or decision tag (R4.5, D14, C3, ...) named in README.md or
     docs/ is defined in docs/spec/;
   - every fenced block quoted from a tested file (<!-- NAME --> ...
@@ -144,7 +145,7 @@ for p in pages():
     for n, line in enumerate(p.read_text().split("\n"), 1):
         if outside.search(line) and "github.com" not in line:
             hits.append(f"{rel(p)}:{n}: {line.strip()[:100]}")
-check("README.md and docs/ cite nothing outside the repository (issue N, ../shared, ARCHITECTURE §)",
+check("README.md and docs/ cite nothing outside the repository (issue numbers, sibling folders, absent documents)",
       not hits, "\n".join(hits[:20]))
 
 # README.md is outside the mkdocs site: its relative links are checked here.
