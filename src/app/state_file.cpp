@@ -141,7 +141,15 @@ void restore_throttling(const json& j, const std::string& where,
 
 void restore_state_file(Service& s, const std::string& path) {
   auto text = formats::read_file(path);
-  if (!text) return;  // nothing saved yet
+  if (!text) {
+    // Nothing saved yet only when there is no such file: one that exists
+    // but cannot be read (permissions) would be overwritten at the save.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) return;
+    std::string why = fd < 0 ? std::strerror(errno) : "read failed";
+    if (fd >= 0) ::close(fd);
+    throw graph::FixtureError(path + ": cannot be read (" + why + ")");
+  }
   nlohmann::json doc =
       formats::parse_document<graph::FixtureError>(*text, path);
   if (!doc.is_object() || !doc.contains("tenants") ||
