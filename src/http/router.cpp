@@ -198,9 +198,12 @@ HttpResponse Router::handle(const HttpRequest& request,
       Plane plane = routes_.plane_of(t.segments);
       BearerToken bearer;
       if (plane == Plane::Graph) bearer = read_bearer(request);
-      // A read of the control plane answers for a tenant not yet seen as
-      // a fresh one would, without creating it.
-      bool control_read = plane == Plane::Control && is_get(request.method);
+      // A read of the control plane or of the identity documents (OpenID
+      // discovery, keys) answers for a tenant not yet seen as a fresh one
+      // would, without creating it.
+      bool control_read =
+          (plane == Plane::Control || plane == Plane::Identity) &&
+          is_get(request.method);
       std::string tenant = tenant_of(t, plane, bearer);
       ctx.tenant = control_read ? service_.tenants->find_or_fresh(tenant)
                                 : service_.tenants->find_or_create(tenant);

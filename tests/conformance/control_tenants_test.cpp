@@ -330,4 +330,21 @@ TEST_SUITE("mock-only") {
     CHECK_FALSE(tenant_entry(tenants_list(), unseen).is_null());
   }
 
+  TEST_CASE("D24 identity discovery reads of an unseen tenant create nothing") {
+    begin_mock_case();
+    const std::string unseen = unique_tenant("unseen-idp");
+    const std::size_t before = tenants_list()["tenants"].size();
+    for (const char* path : {"/v2.0/.well-known/openid-configuration",
+                             "/.well-known/openid-configuration",
+                             "/discovery/v2.0/keys", "/discovery/keys"}) {
+      INFO(path);
+      Reply r =
+          request("GET", "/" + unseen + path, std::nullopt, {}, Auth::None);
+      CHECK(r.status == 200);
+    }
+    json list = tenants_list();
+    CHECK(list["tenants"].size() == before);
+    CHECK(tenant_entry(list, unseen).is_null());
+  }
+
 }  // TEST_SUITE
