@@ -265,11 +265,11 @@ void authenticate(const Service& s, RequestContext& ctx,
 void admit_control(const Service& s, const RequestContext& ctx,
                    const std::vector<std::string>& seg) {
   // --control-token: the control plane can read and rewrite every tenant,
-  // so when the mock is shared it needs the secret; GET /_mock/health stays
-  // open for readiness probes (scripts/wait-ready).
+  // so when the mock is shared it needs the secret; GET (and HEAD)
+  // /_mock/health stay open for readiness probes (scripts/wait-ready).
   const std::string& token = s.config.control_token;
   bool open_probe =
-      seg.size() == 2 && seg[1] == "health" && ctx.request.method == "GET";
+      seg.size() == 2 && seg[1] == "health" && is_get(ctx.request.method);
   if (!token.empty() && !open_probe &&
       (!ctx.request.has_header(kControlTokenHeader) ||
        !constant_time_equals(ctx.request.header(kControlTokenHeader), token))) {

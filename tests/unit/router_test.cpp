@@ -1430,8 +1430,8 @@ TEST_SUITE("router: control token") {
   }
 
   TEST_CASE(
-      "Security --control-token: the right header opens /_mock/; GET "
-      "/_mock/health and Graph routes need none") {
+      "Security --control-token: the right header opens /_mock/; GET and "
+      "HEAD /_mock/health and Graph routes need none") {
     Mock m(token_config());
     Req req("POST", "/_mock/clock");
     req.body(R"({"advance":"PT1H"})")
@@ -1439,6 +1439,8 @@ TEST_SUITE("router: control token") {
     CHECK(m(req).status == 200);
     CHECK(m.clock().now() == t0 + std::chrono::hours(1));
     CHECK(m.get("/_mock/health").status == 200);
+    CHECK(m(Req("HEAD", "/_mock/health")).status == 200);
+    CHECK(m(Req("HEAD", "/_mock/state")).status == 401);
     CHECK(m.get(presence("v1.0", kAdele)).status == 200);
   }
 
