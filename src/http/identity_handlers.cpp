@@ -368,7 +368,7 @@ std::optional<HttpResponse> get_only(const RequestContext& ctx) {
   if (is_get(ctx.request.method)) return std::nullopt;
   HttpResponse res =
       oauth_error(ctx, 405, "invalid_request", "This endpoint takes GET only.");
-  res.set_header("Allow", "GET");
+  res.set_header("Allow", "GET, HEAD");
   return res;
 }
 

@@ -243,10 +243,6 @@ HttpResponse Router::handle(const HttpRequest& request,
       res = error_response(errors::internal(), ctx);
     }
     add_common_headers(res, ctx.request_id, ctx.client_request_id, ctx.now);
-    // Every GET route answers HEAD too, whoever wrote the Allow header.
-    for (auto& [name, value] : res.headers) {
-      if (iequals(name, "Allow")) value = graph::allow_with_head(value);
-    }
     if (graph_route) journal(ctx, res, facts);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - started)
